@@ -1,0 +1,1 @@
+# src/common: small shared pieces (logging, hex, secrets).

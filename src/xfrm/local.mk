@@ -1,0 +1,1 @@
+# src/xfrm: the kernel IPsec manager (libpcscf-xfrm.a).

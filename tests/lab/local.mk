@@ -1,0 +1,7 @@
+# tests/lab: the network lab (topology, self-test, probes); run by ./lab check.
+noinst_PROGRAMS += tests/lab/labtool
+tests_lab_labtool_SOURCES = tests/lab/labtool.c
+
+EXTRA_DIST += tests/lab/labnet tests/lab/lab.env tests/lab/uml-init tests/lab/uml-xstate.c \
+	tests/lab/run-tests tests/lab/testlib.sh tests/lab/demo \
+	tests/lab/t-lab-selftest.sh
