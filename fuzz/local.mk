@@ -1,0 +1,1 @@
+# fuzz: fuzz harnesses; replayed over their seed corpus by make check.

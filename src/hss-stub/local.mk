@@ -1,0 +1,1 @@
+# src/hss-stub: S-CSCF/registrar with an embedded HSS.

@@ -1,0 +1,1 @@
+# src/sip: SIP helpers without sockets (sec-agree headers).
