@@ -1,1 +1,10 @@
-# src/xfrm: the kernel IPsec manager (libpcscf-xfrm.a).
+# src/xfrm: the kernel IPsec manager (libpcscfxfrm.a); see xfrm_mgr.h.
+noinst_LIBRARIES += src/xfrm/libpcscfxfrm.a
+src_xfrm_libpcscfxfrm_a_SOURCES = \
+	src/xfrm/xfrm_mgr.h src/xfrm/xfrm_internal.h \
+	src/xfrm/xfrm_nl.h src/xfrm/xfrm_nl.c \
+	src/xfrm/xfrm_msg.c src/xfrm/xfrm_addr.c src/xfrm/xfrm_spi.c \
+	src/xfrm/xfrm_set.c src/xfrm/xfrm_mgr.c src/xfrm/xfrm_kernel.c src/xfrm/xfrm_events.c
+src_xfrm_libpcscfxfrm_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
+# What a program that links the manager needs.
+PCSCF_XFRM_LIBS = src/xfrm/libpcscfxfrm.a src/xfrm/libipseckeys.a $(LIBNL_LIBS) $(CRYPTO_LIBS)

@@ -81,3 +81,34 @@ lab_esp_pair() {
 	inns "$ns" ip xfrm policy add src "$local_addr" dst "$remote" proto udp dir out \
 		tmpl src "$local_addr" dst "$remote" proto esp mode transport
 }
+
+# xfrm_set_opts PREFIXLEN [EXTRA…] — xfrmtool options of the standard test set between
+# UE 1 and the P-CSCF: UE ports 6100/6101 (c/s), P-CSCF ports 6200/6201 (c/s)
+XT_UE_PORT_C=6100 XT_UE_PORT_S=6101 XT_PCSCF_PORT_C=6200 XT_PCSCF_PORT_S=6201
+xfrm_set_opts() {
+	local plen=$1
+	shift
+	echo "--ue $(lab_ue_addr6 1)/$plen --pcscf $PCSCF_ACCESS6" \
+		"--ue-ports $XT_UE_PORT_C,$XT_UE_PORT_S --pcscf-ports $XT_PCSCF_PORT_C,$XT_PCSCF_PORT_S" \
+		"--ue-spis 0x3000,0x3001 --pcscf-spis 0x4000,0x4001 --lifetime 600 $*"
+}
+
+# udp_expect NS_FROM SRC SPORT NS_TO DST DPORT COUNT — send 3 datagrams, expect COUNT
+udp_expect() {
+	local from=$1 src=$2 sport=$3 to=$4 dst=$5 dport=$6 count=$7 out
+	out=$(mktemp /tmp/lab-udp.XXXXXX)
+	background "$to" "$out" labtool udp-recv "$dst" "$dport" "$count" "$([ "$count" = 0 ] && echo 800 || echo 4000)"
+	wait_for_line "$out" listening
+	inns "$from" labtool udp-send -s "$src" -p "$sport" "$dst" "$dport" "probe" 3 || true
+	if ! wait "$LAST_PID"; then
+		local seen
+		seen=$(tail -n 1 "$out")
+		rm -f "$out"
+		fail "UDP [$src]:$sport -> [$dst]:$dport: expected $count datagrams, $seen"
+	fi
+	note "UDP [$src]:$sport -> [$dst]:$dport: $(tail -n 1 "$out") as expected"
+	rm -f "$out"
+}
+
+# xfrm_count NS — "sas=N policies=M" of the manager's own objects in NS
+xfrm_count() { inns "$1" xfrmtool count; }
