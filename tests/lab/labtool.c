@@ -4,12 +4,16 @@
  *   labtool udp-send [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]
  *   labtool udp-recv ADDR PORT COUNT TIMEOUT_MS
  *   labtool esp-inject DST SPI SEQ [LEN]
+ *   labtool udp-echo ADDR PORT SECONDS
+ *   labtool udp-rtt [-s SRC] [-p SPORT] DST PORT SECONDS
  *
  * udp-recv binds ADDR:PORT, waits until COUNT datagrams arrived or TIMEOUT_MS
  * passed, prints "received N" and exits 0 if N == COUNT, 1 otherwise. COUNT 0
  * asserts that nothing arrives. esp-inject sends one ESP packet with the given
  * SPI and sequence number whose payload and ICV are random bytes: a forgery
- * the receiving kernel must reject.
+ * the receiving kernel must reject. udp-echo answers every datagram from the socket it
+ * arrived on; udp-rtt sends one datagram at a time and waits for its echo, for SECONDS,
+ * and prints "round_trips=N seconds=S rt_per_s=R" (benchmarks only: it asserts nothing).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -192,6 +196,82 @@ static int labtool_esp_inject(int argc, char **argv)
 	return ret;
 }
 
+static int labtool_udp_echo(int argc, char **argv)
+{
+	struct sockaddr_storage local;
+	socklen_t local_len;
+	long deadline;
+	int fd;
+
+	if (argc != 4 || labtool_sockaddr(argv[1], labtool_number(argv[2], "port"), &local, &local_len) < 0)
+		return 2;
+	deadline = labtool_now_ms() + 1000L * labtool_number(argv[3], "seconds");
+	fd = socket(local.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, local_len) < 0) {
+		fprintf(stderr, "labtool: bind(%s port %s): %s\n", argv[1], argv[2], strerror(errno));
+		return 1;
+	}
+	printf("listening\n");
+	fflush(stdout);
+	while (labtool_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_storage peer;
+		socklen_t peer_len = sizeof(peer);
+		char buf[2048];
+		ssize_t n;
+
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &peer_len);
+		if (n >= 0)
+			sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer, peer_len);
+	}
+	close(fd);
+	return 0;
+}
+
+static int labtool_udp_rtt(int argc, char **argv)
+{
+	struct sockaddr_storage dst;
+	socklen_t dst_len;
+	const char *source = NULL;
+	unsigned source_port = 0, trips = 0, lost = 0;
+	long start, deadline;
+	int fd;
+
+	while (argc >= 3 && (strcmp(argv[1], "-s") == 0 || strcmp(argv[1], "-p") == 0)) {
+		if (argv[1][1] == 's')
+			source = argv[2];
+		else
+			source_port = labtool_number(argv[2], "source port");
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc != 4 || labtool_sockaddr(argv[1], labtool_number(argv[2], "port"), &dst, &dst_len) < 0)
+		return 2;
+	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0 || labtool_bind_source(fd, source ? source : (dst.ss_family == AF_INET6 ? "::" : "0.0.0.0"),
+					  source_port) < 0 ||
+	    connect(fd, (struct sockaddr *)&dst, dst_len) < 0)
+		return 1;
+	start = labtool_now_ms();
+	deadline = start + 1000L * labtool_number(argv[3], "seconds");
+	while (labtool_now_ms() < deadline) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char buf[64] = "OPTIONS sip:bench SIP/2.0 (round trip probe)";
+
+		if (send(fd, buf, strlen(buf), 0) < 0 || poll(&pfd, 1, 100) <= 0 || recv(fd, buf, sizeof(buf), 0) < 0) {
+			lost++;
+			continue;
+		}
+		trips++;
+	}
+	double seconds = (double)(labtool_now_ms() - start) / 1000.0;
+	printf("round_trips=%u lost=%u seconds=%.2f rt_per_s=%.0f\n", trips, lost, seconds, trips / seconds);
+	close(fd);
+	return trips ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int ret = 2;
@@ -202,9 +282,15 @@ int main(int argc, char **argv)
 		ret = labtool_udp_recv(argc - 1, argv + 1);
 	else if (argc >= 2 && strcmp(argv[1], "esp-inject") == 0)
 		ret = labtool_esp_inject(argc - 1, argv + 1);
+	else if (argc >= 2 && strcmp(argv[1], "udp-echo") == 0)
+		ret = labtool_udp_echo(argc - 1, argv + 1);
+	else if (argc >= 2 && strcmp(argv[1], "udp-rtt") == 0)
+		ret = labtool_udp_rtt(argc - 1, argv + 1);
 	if (ret == 2)
 		fprintf(stderr, "usage: labtool udp-send [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]\n"
 				"       labtool udp-recv ADDR PORT COUNT TIMEOUT_MS\n"
-				"       labtool esp-inject DST SPI SEQ [LEN]\n");
+				"       labtool esp-inject DST SPI SEQ [LEN]\n"
+				"       labtool udp-echo ADDR PORT SECONDS\n"
+				"       labtool udp-rtt [-s SRC] [-p SPORT] DST PORT SECONDS\n");
 	return ret;
 }

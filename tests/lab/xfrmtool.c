@@ -9,6 +9,8 @@
  *   xfrmtool reconcile [SET-OPTIONS --reqid R] [--guard ADDR --ports P,P]
  *   xfrmtool guard     --guard ADDR --ports P,P
  *   xfrmtool flush | count | hash V6BITS V4BITS | spi N [--avoid S,S] | events MS
+ *   xfrmtool bulk install|delete N [FIRST]   sets for UEs FIRST…FIRST+N-1 (see
+ *                      xfrmtool_bulk_params), timed: "sets=N seconds=S per_s=R"
  *
  * SET-OPTIONS: --role pcscf|ue --ue ADDR/PLEN --pcscf ADDR --ue-ports C,S
  *   --pcscf-ports C,S --ue-spis C,S --pcscf-spis C,S [--alg A] [--ealg E]
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "xfrm/xfrm_mgr.h"
 
@@ -226,6 +229,68 @@ static int xfrmtool_events(const char *ms_text)
 	return err < 0 ? xfrmtool_fail(NULL, "reading events", err) : 0;
 }
 
+/*
+ * The set of bulk UE number i (benchmarks): UE 2001:db8:1:<i>::1/64 (10.<i>.0.1/24 for
+ * IPv4 is not needed), P-CSCF 2001:db8:a::1, ports as in testlib.sh, UE SPIs
+ * 0x100000 + 2i (+1), P-CSCF SPIs 0x200000 + 2i (+1). bench/xfrm writes the same objects
+ * as `ip -batch` commands.
+ */
+static void xfrmtool_bulk_params(unsigned i, struct xfrm_set_params *p)
+{
+	char ue[64];
+
+	memset(p, 0, sizeof(*p));
+	snprintf(ue, sizeof(ue), "2001:db8:1:%x::1", i);
+	xfrm_addr_parse(ue, &p->ue.addr);
+	xfrm_addr_parse("2001:db8:a::1", &p->pcscf.addr);
+	p->role = XFRM_ROLE_PCSCF;
+	p->ue_prefix_len = 64;
+	p->ue.port_c = 6100, p->ue.port_s = 6101, p->pcscf.port_c = 6200, p->pcscf.port_s = 6201;
+	p->ue.spi_c = 0x100000 + 2 * i, p->ue.spi_s = p->ue.spi_c + 1;
+	p->pcscf.spi_c = 0x200000 + 2 * i, p->pcscf.spi_s = p->pcscf.spi_c + 1;
+	p->lifetime_s = 3600;
+	ipsec_keys_derive(IPSEC_INTEG_HMAC_SHA1_96, IPSEC_ENCR_AES_CBC, xfrmtool_ck, xfrmtool_ik,
+			  &p->keys);
+}
+
+static double xfrmtool_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int xfrmtool_bulk(struct xfrm_mgr *mgr, int argc, char **argv)
+{
+	struct xfrm_set_params p;
+	struct xfrm_set *set;
+	unsigned n, first;
+	bool install;
+	double start;
+	int err = 0;
+
+	if (argc < 2)
+		xfrmtool_usage("bulk install|delete N [FIRST]");
+	install = !strcmp(argv[0], "install");
+	n = (unsigned)xfrmtool_number(argv[1], 60000);
+	first = argc > 2 ? (unsigned)xfrmtool_number(argv[2], 60000) : 1;
+	start = xfrmtool_now();
+	for (unsigned i = first; i < first + n && err == 0; i++) {
+		xfrmtool_bulk_params(i, &p);
+		if (install)
+			err = xfrm_set_install(mgr, &p, &set);
+		else if ((err = xfrm_set_adopt(mgr, &p, 0, NULL, 0, &set)) == 0)
+			err = xfrm_set_delete(mgr, set);
+		ipsec_keys_wipe(&p.keys);
+	}
+	if (err < 0)
+		return xfrmtool_fail(mgr, argv[0], err);
+	double seconds = xfrmtool_now() - start;
+	printf("sets=%u seconds=%.3f per_s=%.0f\n", n, seconds, n / seconds);
+	return 0;
+}
+
 /* Commands that work on one set known from the command line. */
 static int xfrmtool_set_command(struct xfrm_mgr *mgr, const char *cmd, struct xfrmtool_args *a)
 {
@@ -300,6 +365,8 @@ static int xfrmtool_run(struct xfrm_mgr *mgr, const char *cmd, int argc, char **
 						   (unsigned)xfrmtool_number(argv[1], 32));
 		return err < 0 ? xfrmtool_fail(mgr, "hash", err) : 0;
 	}
+	if (!strcmp(cmd, "bulk"))
+		return xfrmtool_bulk(mgr, argc, argv);
 	if (!strcmp(cmd, "spi")) {
 		unsigned long n = argc >= 1 ? xfrmtool_number(argv[0], 1000000) : 1;
 		uint32_t spi;
