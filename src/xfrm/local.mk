@@ -8,3 +8,9 @@ src_xfrm_libpcscfxfrm_a_SOURCES = \
 src_xfrm_libpcscfxfrm_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
 # What a program that links the manager needs.
 PCSCF_XFRM_LIBS = src/xfrm/libpcscfxfrm.a src/xfrm/libipseckeys.a $(LIBNL_LIBS) $(CRYPTO_LIBS)
+
+check_PROGRAMS += src/xfrm/test_xfrm_msg
+TESTS += src/xfrm/test_xfrm_msg
+src_xfrm_test_xfrm_msg_SOURCES = src/xfrm/test_xfrm_msg.c
+src_xfrm_test_xfrm_msg_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
+src_xfrm_test_xfrm_msg_LDADD = $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)

@@ -44,7 +44,8 @@ struct xfrm_mgr {
 	struct xfrm_guard *guards;
 	size_t nguards;
 	struct xfrm_u32set spis;	/* inbound SPIs handed out or in use */
-	bool spis_loaded;		/* the kernel's inbound SPIs are in spis */
+	struct xfrm_u32set kernel_reqids; /* our reqids the kernel had when we looked */
+	bool kernel_loaded;		/* spis and kernel_reqids hold the kernel's */
 };
 
 /* What one SA of a set looks like in the kernel. */
@@ -90,6 +91,8 @@ int xfrm_batch_del_policy(struct xfrm_batch *batch, const struct xfrm_selector *
 			  uint8_t dir);
 
 /* xfrm_spi.c */
+/* Note the SPIs and our reqids in the kernel (once; later calls do nothing). */
+int xfrm_mgr_load_kernel(struct xfrm_mgr *mgr);
 int xfrm_u32set_add(struct xfrm_u32set *set, uint32_t value);
 bool xfrm_u32set_has(const struct xfrm_u32set *set, uint32_t value);
 void xfrm_u32set_del(struct xfrm_u32set *set, uint32_t value);

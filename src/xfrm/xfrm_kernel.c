@@ -287,9 +287,20 @@ out:
 	return err;
 }
 
+/* After a reconcile or flush the orphans are gone: read the kernel again when needed. */
+static void xfrm_kernel_forget_loaded(struct xfrm_mgr *mgr)
+{
+	xfrm_u32set_free(&mgr->kernel_reqids);
+	mgr->kernel_loaded = false;
+}
+
 int xfrm_mgr_reconcile(struct xfrm_mgr *mgr, struct xfrm_reconcile_report *report)
 {
-	return xfrm_kernel_reconcile(mgr, false, report);
+	int err = xfrm_kernel_reconcile(mgr, false, report);
+
+	if (err == 0)
+		xfrm_kernel_forget_loaded(mgr);
+	return err;
 }
 
 int xfrm_mgr_flush(struct xfrm_mgr *mgr)
@@ -305,5 +316,7 @@ int xfrm_mgr_flush(struct xfrm_mgr *mgr)
 			mgr->nsets--;
 		}
 	mgr->nguards = 0;
+	if (err == 0)
+		xfrm_kernel_forget_loaded(mgr);
 	return err;
 }

@@ -92,6 +92,7 @@ void xfrm_mgr_free(struct xfrm_mgr *mgr)
 	free(mgr->sets);
 	free(mgr->guards);
 	xfrm_u32set_free(&mgr->spis);
+	xfrm_u32set_free(&mgr->kernel_reqids);
 	xfrm_nl_close(&mgr->nl);
 	free(mgr);
 }

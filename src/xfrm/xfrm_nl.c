@@ -183,7 +183,7 @@ static void xfrm_nl_ext_ack(const struct nlmsghdr *nlh, char *text, size_t len)
 	}
 }
 
-static void xfrm_nl_record(struct xfrm_batch *batch, uint32_t seq_base, const struct nlmsghdr *nlh,
+void xfrm_nl_record(struct xfrm_batch *batch, uint32_t seq_base, const struct nlmsghdr *nlh,
 			   size_t *acked)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
@@ -223,7 +223,7 @@ static int xfrm_nl_collect(struct xfrm_nl *nl, struct xfrm_batch *batch, uint32_
 	return 0;
 }
 
-static int xfrm_nl_first_failure(struct xfrm_nl *nl, struct xfrm_batch *batch)
+int xfrm_nl_first_failure(struct xfrm_nl *nl, struct xfrm_batch *batch)
 {
 	for (size_t i = 0; i < batch->n; i++) {
 		struct xfrm_req *req = &batch->reqs[i];

@@ -84,4 +84,11 @@ int xfrm_nl_run(struct xfrm_nl *nl, struct xfrm_batch *batch);
 int xfrm_nl_dump(struct xfrm_nl *nl, int type, void (*fn)(void *arg, const struct nlmsghdr *nlh),
 		 void *arg);
 
+/* Used by xfrm_nl_run(); visible for the unit tests. */
+/** Record the answer @p nlh for its request of @p batch; counts it in @p acked. */
+void xfrm_nl_record(struct xfrm_batch *batch, uint32_t seq_base, const struct nlmsghdr *nlh,
+		    size_t *acked);
+/** The first failed request of @p batch as -errno with its message, or 0. */
+int xfrm_nl_first_failure(struct xfrm_nl *nl, struct xfrm_batch *batch);
+
 #endif

@@ -264,10 +264,16 @@ static int xfrm_set_reserve_reqid(struct xfrm_mgr *mgr, uint32_t wanted, uint32_
 		*reqid = wanted;
 		return 0;
 	}
+	/* A reqid the kernel still has (an orphan from an earlier run) is not free either. */
+	int err = xfrm_mgr_load_kernel(mgr);
+
+	if (err < 0)
+		return err;
 	for (uint32_t tries = 0; tries < count; tries++) {
 		uint32_t index = (mgr->next_reqid + tries) % count;
 
-		if (!mgr->sets[index]) {
+		if (!mgr->sets[index] &&
+		    !xfrm_u32set_has(&mgr->kernel_reqids, mgr->config.reqid_base + index)) {
 			mgr->next_reqid = (index + 1) % count;
 			*reqid = mgr->config.reqid_base + index;
 			return 0;

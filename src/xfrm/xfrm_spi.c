@@ -1,8 +1,8 @@
 /*
  * xfrm_spi.c — inbound SPI allocation.
  *
- * An SPI is handed out only if no live inbound SA of this kernel uses it (the kernel's
- * SAs are read once, on the first allocation), no set of this manager uses it, it is not
+ * An SPI is handed out only if no live SA of this kernel uses it (the kernel's SAs are
+ * read once, on the first allocation: xfrm_mgr_load_kernel()), no set of this manager uses it, it is not
  * reserved by an earlier allocation, and the UE did not choose it: on a host where UE
  * and P-CSCF share an address (tests, loopback) equal SPIs would name the same SA.
  * Candidates are random, so SPIs are not predictable from one registration to the next.
@@ -103,9 +103,24 @@ static void xfrm_spi_note_kernel_sa(void *arg, const struct nlmsghdr *nlh)
 	struct xfrm_mgr *mgr = arg;
 	const struct xfrm_usersa_info *info = NLMSG_DATA(nlh);
 
-	if (nlh->nlmsg_type == XFRM_MSG_NEWSA &&
-	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*info)) && info->id.proto == IPPROTO_ESP)
+	if (nlh->nlmsg_type != XFRM_MSG_NEWSA || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*info)))
+		return;
+	if (info->id.proto == IPPROTO_ESP)
 		xfrm_u32set_add(&mgr->spis, ntohl(info->id.spi));
+	if (xfrm_mgr_owns_reqid(mgr, info->reqid))
+		xfrm_u32set_add(&mgr->kernel_reqids, info->reqid);
+}
+
+int xfrm_mgr_load_kernel(struct xfrm_mgr *mgr)
+{
+	int err;
+
+	if (mgr->kernel_loaded)
+		return 0;
+	err = xfrm_nl_dump(&mgr->nl, XFRM_MSG_GETSA, xfrm_spi_note_kernel_sa, mgr);
+	if (err == 0)
+		mgr->kernel_loaded = true;
+	return err;
 }
 
 static bool xfrm_spi_avoided(uint32_t spi, const uint32_t *avoid, size_t navoid)
@@ -116,30 +131,35 @@ static bool xfrm_spi_avoided(uint32_t spi, const uint32_t *avoid, size_t navoid)
 	return false;
 }
 
+static bool xfrm_spi_free(const struct xfrm_mgr *mgr, uint32_t spi, const uint32_t *avoid,
+			  size_t navoid)
+{
+	return !xfrm_u32set_has(&mgr->spis, spi) && !xfrm_spi_avoided(spi, avoid, navoid);
+}
+
 int xfrm_spi_alloc(struct xfrm_mgr *mgr, const uint32_t *avoid, size_t navoid, uint32_t *spi)
 {
 	uint64_t range = (uint64_t)mgr->config.spi_max - mgr->config.spi_min + 1;
+	uint32_t r;
 	int err;
 
-	if (!mgr->spis_loaded) {
-		err = xfrm_nl_dump(&mgr->nl, XFRM_MSG_GETSA, xfrm_spi_note_kernel_sa, mgr);
-		if (err < 0)
-			return err;
-		mgr->spis_loaded = true;
-	}
-	if (mgr->spis.count + navoid >= range)
-		return xfrm_nl_fail(&mgr->nl, -ENOSPC, "no free SPI in %#x-%#x",
-				    mgr->config.spi_min, mgr->config.spi_max);
-	for (;;) {
-		uint32_t r;
-
+	if ((err = xfrm_mgr_load_kernel(mgr)) < 0)
+		return err;
+	/* Random candidates; a small or crowded range is then searched in full. */
+	for (int tries = 0; tries < 64; tries++) {
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			return xfrm_nl_fail(&mgr->nl, -EIO, "getrandom failed");
 		*spi = mgr->config.spi_min + (uint32_t)(r % range);
-		if (xfrm_u32set_has(&mgr->spis, *spi) || xfrm_spi_avoided(*spi, avoid, navoid))
-			continue;
-		return xfrm_u32set_add(&mgr->spis, *spi);
+		if (xfrm_spi_free(mgr, *spi, avoid, navoid))
+			return xfrm_u32set_add(&mgr->spis, *spi);
 	}
+	for (uint64_t i = 0; range <= (1u << 20) && i < range; i++) {
+		*spi = mgr->config.spi_min + (uint32_t)((r + i) % range);
+		if (xfrm_spi_free(mgr, *spi, avoid, navoid))
+			return xfrm_u32set_add(&mgr->spis, *spi);
+	}
+	return xfrm_nl_fail(&mgr->nl, -ENOSPC, "no free SPI in %#x-%#x", mgr->config.spi_min,
+			    mgr->config.spi_max);
 }
 
 void xfrm_spi_release(struct xfrm_mgr *mgr, uint32_t spi)

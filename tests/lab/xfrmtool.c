@@ -8,7 +8,8 @@
  *   xfrmtool counters  SET-OPTIONS --reqid R   "dst spi packets bytes failed" per SA
  *   xfrmtool reconcile [SET-OPTIONS --reqid R] [--guard ADDR --ports P,P]
  *   xfrmtool guard     --guard ADDR --ports P,P
- *   xfrmtool flush | count | hash V6BITS V4BITS | spi N [--avoid S,S] | events MS
+ *   xfrmtool flush | count | hash V6BITS V4BITS | events MS
+ *   xfrmtool spi N [--avoid S,S] [--spi-range MIN,MAX]   allocate N SPIs, one a line
  *   xfrmtool bulk install|delete N [FIRST]   sets for UEs FIRST…FIRST+N-1 (see
  *                      xfrmtool_bulk_params), timed: "sets=N seconds=S per_s=R"
  *
@@ -47,6 +48,7 @@ struct xfrmtool_args {
 	size_t nports;
 	uint32_t avoid[8];
 	size_t navoid;
+	uint32_t spi_min, spi_max;
 	const char *alg, *ealg;
 };
 
@@ -151,7 +153,9 @@ static void xfrmtool_option(struct xfrmtool_args *a, const char *name, const cha
 		xfrmtool_list(value, ports, &n, 16, 65535);
 		for (size_t i = 0; i < n; i++)
 			a->ports[a->nports++] = (uint16_t)ports[i];
-	} else if (!strcmp(name, "avoid"))
+	} else if (!strcmp(name, "spi-range"))
+		xfrmtool_pair(value, 0xffffffffUL, &a->spi_min, &a->spi_max);
+	else if (!strcmp(name, "avoid"))
 		xfrmtool_list(value, a->avoid, &a->navoid, 8, 0xffffffffUL);
 	else
 		xfrmtool_usage("unknown option");
@@ -395,9 +399,19 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		xfrmtool_usage("no command");
+	struct xfrm_mgr_config config;
+
+	xfrm_mgr_config_default(&config);
 	if (!strcmp(argv[1], "events"))
 		return xfrmtool_events(argc > 2 ? argv[2] : "1000");
-	if ((err = xfrm_mgr_new(NULL, &mgr)) < 0) {
+	if (!strcmp(argv[1], "spi") && argc > 3) {
+		struct xfrmtool_args a;
+
+		xfrmtool_parse(argc - 3, argv + 3, &a);
+		if (a.spi_min)
+			config.spi_min = a.spi_min, config.spi_max = a.spi_max;
+	}
+	if ((err = xfrm_mgr_new(&config, &mgr)) < 0) {
 		fprintf(stderr, "xfrmtool: cannot open the xfrm manager: %s\n", strerror(-err));
 		return 1;
 	}
