@@ -265,31 +265,18 @@ int xfrm_nl_run(struct xfrm_nl *nl, struct xfrm_batch *batch)
 	return xfrm_nl_first_failure(nl, batch);
 }
 
+/* A dump request carries no payload: the kernel parses attributes right after the
+ * header (a struct there is "leftover bytes" in its log). */
 static int xfrm_nl_dump_request(struct xfrm_nl *nl, int type)
 {
-	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_DUMP);
-	int err;
+	struct nlmsghdr nlh = {
+		.nlmsg_len = NLMSG_LENGTH(0),
+		.nlmsg_type = (uint16_t)type,
+		.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nlmsg_seq = ++nl->seq,
+	};
 
-	if (!msg)
-		return -ENOMEM;
-	if (type == XFRM_MSG_GETSA) {
-		struct xfrm_usersa_id id = { 0 };
-		err = nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO);
-	} else {
-		struct xfrm_userpolicy_id id = { 0 };
-		err = nlmsg_append(msg, &id, sizeof(id), NLMSG_ALIGNTO);
-	}
-	if (err == 0) {
-		struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-		nlh->nlmsg_seq = ++nl->seq;
-		if (send(nl->fd, nlh, nlh->nlmsg_len, 0) < 0)
-			err = -errno;
-	} else {
-		err = -ENOMEM;
-	}
-	nlmsg_free(msg);
-	return err;
+	return send(nl->fd, &nlh, nlh.nlmsg_len, 0) < 0 ? -errno : 0;
 }
 
 int xfrm_nl_dump(struct xfrm_nl *nl, int type, void (*fn)(void *arg, const struct nlmsghdr *nlh),
