@@ -30,3 +30,14 @@ src_common_test_aka_LDADD = $(COMMON_TEST_LDADD)
 src_common_test_digest_SOURCES = src/common/test_digest.c
 src_common_test_digest_CPPFLAGS = $(COMMON_TEST_CPPFLAGS)
 src_common_test_digest_LDADD = $(COMMON_TEST_LDADD)
+
+# Logging and the event loop (used by pcscfd, hss-stub and ue-sim).
+src_common_libcommon_a_SOURCES += \
+	src/common/log.c src/common/log.h \
+	src/common/evloop.c src/common/evloop.h
+
+check_PROGRAMS += src/common/test_evloop
+TESTS += src/common/test_evloop
+src_common_test_evloop_SOURCES = src/common/test_evloop.c
+src_common_test_evloop_CPPFLAGS = $(COMMON_TEST_CPPFLAGS)
+src_common_test_evloop_LDADD = $(COMMON_TEST_LDADD)
