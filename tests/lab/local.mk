@@ -5,8 +5,12 @@ tests_lab_labtool_SOURCES = tests/lab/labtool.c
 EXTRA_DIST += bench/xfrm tests/lab/labnet tests/lab/lab.env tests/lab/uml-init tests/lab/uml-xstate.c \
 	tests/lab/run-tests tests/lab/testlib.sh tests/lab/demo \
 	tests/lab/t-lab-selftest.sh tests/lab/t-xfrm-prefix.sh tests/lab/t-xfrm-guard.sh \
-	tests/lab/t-xfrm-atomic.sh tests/lab/t-xfrm-algs.sh tests/lab/t-xfrm-events.sh
+	tests/lab/t-xfrm-atomic.sh tests/lab/t-xfrm-algs.sh tests/lab/t-xfrm-events.sh tests/lab/t-pcscf-privsep.sh
 
 noinst_PROGRAMS += tests/lab/xfrmtool
 tests_lab_xfrmtool_SOURCES = tests/lab/xfrmtool.c
 tests_lab_xfrmtool_LDADD = $(PCSCF_XFRM_LIBS)
+
+noinst_PROGRAMS += tests/lab/privsep_probe
+tests_lab_privsep_probe_SOURCES = tests/lab/privsep_probe.c
+tests_lab_privsep_probe_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)

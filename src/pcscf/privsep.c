@@ -1,0 +1,511 @@
+/*
+ * privsep.c — the privileged parent of pcscfd and the child's side of its channel.
+ *
+ * Every message is one fixed-size structure on a SOCK_SEQPACKET socket; a message of any
+ * other size is refused before it is looked at. The parent answers every request with
+ * one reply, in order; kernel events travel on a second socket so they never interleave
+ * with replies.
+ */
+#include "config.h"
+
+#include "pcscf/privsep.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum privsep_type {
+	PRIVSEP_READY = 1,
+	PRIVSEP_SET_INSTALL,
+	PRIVSEP_SET_DELETE,
+	PRIVSEP_SET_ADD_ADDRESS,
+	PRIVSEP_SET_EXTEND,
+	PRIVSEP_SPI_ALLOC,
+	PRIVSEP_SPI_RELEASE,
+	PRIVSEP_GUARD,
+	PRIVSEP_COUNT,
+	PRIVSEP_EVENT,
+};
+
+/* A request from the child. Fields a type does not use are zero. */
+struct privsep_msg {
+	uint32_t type;
+	uint32_t reqid;
+	uint32_t value; /* lifetime, SPI */
+	uint32_t avoid[2];
+	struct xfrm_addr addr;
+	struct privsep_set_req set;
+};
+
+/* The parent's answer to one request (and the READY message). */
+struct privsep_reply {
+	uint32_t type;
+	int32_t err;
+	uint32_t value, value2;
+	char error[XFRM_ERR_MAX];
+};
+
+struct privsep_event_msg {
+	uint32_t type;
+	struct xfrm_event event;
+};
+
+struct privsep {
+	int cmd_fd, event_fd;
+	char error[XFRM_ERR_MAX];
+};
+
+/* The parent's state. */
+struct privsep_parent {
+	struct privsep_limits limits;
+	struct xfrm_mgr_config config;
+	struct xfrm_mgr *mgr;
+	struct xfrm_events *events;
+	int cmd_fd, event_fd;
+	unsigned events_dropped;
+};
+
+static bool privsep_in_limits_addr(const struct privsep_limits *l, const struct xfrm_addr *a)
+{
+	for (size_t i = 0; i < l->npcscf_addrs; i++)
+		if (xfrm_addr_equal(&l->pcscf_addrs[i], a))
+			return true;
+	return false;
+}
+
+static bool privsep_in_limits_port(const struct privsep_limits *l, uint16_t port)
+{
+	for (size_t i = 0; i < l->nports; i++)
+		if (l->ports[i] == port)
+			return true;
+	return false;
+}
+
+/* Is @p addr / @p len inside one of the access prefixes? */
+static bool privsep_in_ue_prefixes(const struct privsep_limits *l, const struct xfrm_addr *addr,
+				   unsigned len)
+{
+	for (size_t i = 0; i < l->nue_prefixes; i++)
+		if (len >= l->ue_prefixes[i].len &&
+		    xfrm_addr_in_prefix(addr, &l->ue_prefixes[i].addr, l->ue_prefixes[i].len))
+			return true;
+	return false;
+}
+
+int privsep_check_set(const struct privsep_limits *l, const struct xfrm_mgr_config *config,
+		      const struct privsep_set_req *r, char *why, size_t why_len)
+{
+	unsigned min = r->ue.addr.family == AF_INET6 ? l->min_prefix_len6 : l->min_prefix_len4;
+	const char *reason = NULL;
+
+	if (!privsep_in_limits_addr(l, &r->pcscf.addr))
+		reason = "the P-CSCF address is not one of ours";
+	else if (r->ue.addr.family != r->pcscf.addr.family)
+		reason = "UE and P-CSCF addresses of different families";
+	else if (r->ue_prefix_len < min || r->ue_prefix_len > (r->ue.addr.family == AF_INET6 ? 128u : 32u))
+		reason = "the UE prefix length is shorter than allowed or invalid";
+	else if (!privsep_in_ue_prefixes(l, &r->ue.addr, r->ue_prefix_len))
+		reason = "the UE prefix is outside the access prefixes";
+	else if (!privsep_in_limits_port(l, r->pcscf.port_c) || !privsep_in_limits_port(l, r->pcscf.port_s))
+		reason = "a P-CSCF port is not a protected port";
+	else if (r->pcscf.spi_c < config->spi_min || r->pcscf.spi_c > config->spi_max ||
+		 r->pcscf.spi_s < config->spi_min || r->pcscf.spi_s > config->spi_max)
+		reason = "a P-CSCF SPI is outside our range";
+	else if (ipsec_keys_allowed(r->integ, r->encr) < 0)
+		reason = "the algorithm pair is not allowed by TS 33.203";
+	else if (r->lifetime_s == 0 || r->lifetime_s > l->max_lifetime_s)
+		reason = "the lifetime is zero or too long";
+	else if ((unsigned)r->transport > XFRM_TRANSPORT_TCP)
+		reason = "unknown transport";
+	if (!reason)
+		return 0;
+	snprintf(why, why_len, "refused: %s", reason);
+	return -EPERM;
+}
+
+static int privsep_parent_install(struct privsep_parent *p, struct privsep_set_req *r,
+				  struct privsep_reply *reply)
+{
+	struct xfrm_set_params params;
+	struct xfrm_set *set;
+	int err = privsep_check_set(&p->limits, &p->config, r, reply->error, sizeof(reply->error));
+
+	if (err < 0)
+		return err;
+	memset(&params, 0, sizeof(params));
+	params.role = XFRM_ROLE_PCSCF;
+	params.ue = r->ue;
+	params.ue_prefix_len = r->ue_prefix_len;
+	params.pcscf = r->pcscf;
+	params.transport = r->transport;
+	params.lifetime_s = r->lifetime_s;
+	err = ipsec_keys_derive(r->integ, r->encr, r->ck, r->ik, &params.keys);
+	if (err == 0)
+		err = xfrm_set_install(p->mgr, &params, &set);
+	ipsec_keys_wipe(&params.keys);
+	if (err == 0)
+		reply->value = xfrm_set_reqid(set);
+	return err;
+}
+
+/* The set @p reqid, or NULL with the reply's error set. */
+static struct xfrm_set *privsep_parent_set(struct privsep_parent *p, uint32_t reqid,
+					   struct privsep_reply *reply)
+{
+	struct xfrm_set *set = xfrm_mgr_find_reqid(p->mgr, reqid);
+
+	if (!set)
+		snprintf(reply->error, sizeof(reply->error), "no set with reqid 0x%08x", reqid);
+	return set;
+}
+
+static int privsep_parent_set_op(struct privsep_parent *p, struct privsep_msg *m,
+				 struct privsep_reply *reply)
+{
+	struct xfrm_set *set = privsep_parent_set(p, m->reqid, reply);
+
+	if (!set)
+		return -ENOENT;
+	switch (m->type) {
+	case PRIVSEP_SET_DELETE:
+		return xfrm_set_delete(p->mgr, set);
+	case PRIVSEP_SET_ADD_ADDRESS:
+		return xfrm_set_add_address(p->mgr, set, &m->addr);
+	default: /* PRIVSEP_SET_EXTEND */
+		if (m->value == 0 || m->value > p->limits.max_lifetime_s) {
+			snprintf(reply->error, sizeof(reply->error), "refused: lifetime %u", m->value);
+			return -EPERM;
+		}
+		return xfrm_set_extend(p->mgr, set, m->value);
+	}
+}
+
+static int privsep_parent_guard(struct privsep_parent *p)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < p->limits.npcscf_addrs && err == 0; i++)
+		err = xfrm_guard_install(p->mgr, &p->limits.pcscf_addrs[i], p->limits.ports,
+					 p->limits.nports);
+	return err;
+}
+
+static void privsep_parent_dispatch(struct privsep_parent *p, struct privsep_msg *m,
+				    struct privsep_reply *reply)
+{
+	int err;
+
+	switch (m->type) {
+	case PRIVSEP_SET_INSTALL:
+		err = privsep_parent_install(p, &m->set, reply);
+		break;
+	case PRIVSEP_SET_DELETE:
+	case PRIVSEP_SET_ADD_ADDRESS:
+	case PRIVSEP_SET_EXTEND:
+		err = privsep_parent_set_op(p, m, reply);
+		break;
+	case PRIVSEP_SPI_ALLOC:
+		err = xfrm_spi_alloc(p->mgr, m->avoid, 2, &reply->value);
+		break;
+	case PRIVSEP_SPI_RELEASE:
+		xfrm_spi_release(p->mgr, m->value);
+		err = 0;
+		break;
+	case PRIVSEP_GUARD:
+		err = privsep_parent_guard(p);
+		break;
+	case PRIVSEP_COUNT:
+		err = xfrm_mgr_count(p->mgr, &reply->value, &reply->value2);
+		break;
+	default:
+		snprintf(reply->error, sizeof(reply->error), "unknown request type %u", m->type);
+		err = -EINVAL;
+	}
+	if (err < 0 && reply->error[0] == '\0')
+		snprintf(reply->error, sizeof(reply->error), "%s", xfrm_mgr_error(p->mgr));
+	reply->err = err;
+}
+
+/* One request: @return false when the child has gone. */
+static bool privsep_parent_request(struct privsep_parent *p)
+{
+	struct privsep_msg m;
+	struct privsep_reply reply;
+	ssize_t n = recv(p->cmd_fd, &m, sizeof(m), MSG_TRUNC);
+
+	if (n == 0 || (n < 0 && errno != EINTR))
+		return false;
+	if (n < 0)
+		return true;
+	memset(&reply, 0, sizeof(reply));
+	reply.type = m.type;
+	if ((size_t)n != sizeof(m)) {
+		reply.err = -EBADMSG;
+		snprintf(reply.error, sizeof(reply.error), "request of %zd bytes, not %zu", n, sizeof(m));
+	} else {
+		privsep_parent_dispatch(p, &m, &reply);
+	}
+	explicit_bzero(&m, sizeof(m));
+	return send(p->cmd_fd, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply);
+}
+
+static void privsep_parent_forward(void *arg, const struct xfrm_event *event)
+{
+	struct privsep_parent *p = arg;
+	struct privsep_event_msg msg = { .type = PRIVSEP_EVENT, .event = *event };
+
+	/* Never block the parent on a slow child: a lost event is repaired by reconcile. */
+	if (send(p->event_fd, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL) != sizeof(msg))
+		p->events_dropped++;
+}
+
+static void privsep_parent_serve(struct privsep_parent *p)
+{
+	struct pollfd fds[2] = { { .fd = p->cmd_fd, .events = POLLIN },
+				 { .fd = xfrm_events_fd(p->events), .events = POLLIN } };
+
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (fds[1].revents & POLLIN)
+			xfrm_events_read(p->events, privsep_parent_forward, p);
+		if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !privsep_parent_request(p))
+			return;
+	}
+}
+
+/* The parent after the split: set up, say READY (or why not), serve, exit with the child. */
+static void __attribute__((noreturn))
+privsep_parent_main(struct privsep_parent *p, pid_t child)
+{
+	struct privsep_reply ready = { .type = PRIVSEP_READY };
+	int status = 0;
+
+	ready.err = xfrm_mgr_new(&p->config, &p->mgr);
+	if (ready.err == 0)
+		ready.err = xfrm_events_open(&p->events);
+	if (ready.err < 0)
+		snprintf(ready.error, sizeof(ready.error), "cannot open the xfrm manager: %s",
+			 p->mgr ? xfrm_mgr_error(p->mgr) : strerror(-ready.err));
+	if (send(p->cmd_fd, &ready, sizeof(ready), MSG_NOSIGNAL) == sizeof(ready) && ready.err == 0)
+		privsep_parent_serve(p);
+	close(p->cmd_fd);
+	close(p->event_fd);
+	xfrm_events_close(p->events);
+	xfrm_mgr_free(p->mgr); /* the kernel keeps the SAs: a restart reconciles them */
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static int privsep_drop(const struct passwd *pw)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+		return -errno;
+	/* Changing from root to another uid cleared every capability; keep it that way. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static int privsep_child_ready(struct privsep *ps)
+{
+	struct privsep_reply ready;
+	ssize_t n = recv(ps->cmd_fd, &ready, sizeof(ready), 0);
+
+	if (n != sizeof(ready) || ready.type != PRIVSEP_READY) {
+		snprintf(ps->error, sizeof(ps->error), "the privileged parent did not start");
+		return -EPIPE;
+	}
+	snprintf(ps->error, sizeof(ps->error), "%s", ready.error);
+	return ready.err;
+}
+
+int privsep_start(const struct privsep_limits *limits, const struct xfrm_mgr_config *config,
+		  const char *user, struct privsep **out)
+{
+	struct privsep_parent parent = { .limits = *limits };
+	struct passwd *pw = getpwnam(user);
+	int cmd[2], event[2], err;
+	pid_t pid;
+
+	*out = NULL;
+	if (!pw || pw->pw_uid == 0)
+		return pw ? -EPERM : -ENOENT;
+	if (config)
+		parent.config = *config;
+	else
+		xfrm_mgr_config_default(&parent.config);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cmd) < 0)
+		return -errno;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, event) < 0) {
+		err = -errno;
+		close(cmd[0]), close(cmd[1]);
+		return err;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(cmd[0]), close(cmd[1]), close(event[0]), close(event[1]);
+		return err;
+	}
+	if (pid > 0) {
+		close(cmd[1]), close(event[1]);
+		parent.cmd_fd = cmd[0];
+		parent.event_fd = event[0];
+		privsep_parent_main(&parent, pid);
+	}
+	close(cmd[0]), close(event[0]);
+	struct privsep *ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return -ENOMEM;
+	ps->cmd_fd = cmd[1];
+	ps->event_fd = event[1];
+	if ((err = privsep_drop(pw)) < 0) {
+		snprintf(ps->error, sizeof(ps->error), "dropping privileges to %s: %s", user,
+			 strerror(-err));
+	} else if ((err = privsep_child_ready(ps)) == 0) {
+		*out = ps;
+		return 0;
+	}
+	privsep_free(ps);
+	return err;
+}
+
+const char *privsep_error(const struct privsep *ps)
+{
+	return ps->error;
+}
+
+void privsep_free(struct privsep *ps)
+{
+	if (!ps)
+		return;
+	close(ps->cmd_fd);
+	close(ps->event_fd);
+	free(ps);
+}
+
+/* Send @p m, wait for its reply. The request is wiped (it may hold CK and IK). */
+static int privsep_call(struct privsep *ps, struct privsep_msg *m, struct privsep_reply *reply)
+{
+	ssize_t n = send(ps->cmd_fd, m, sizeof(*m), MSG_NOSIGNAL);
+
+	explicit_bzero(m, sizeof(*m));
+	if (n != sizeof(*m)) {
+		snprintf(ps->error, sizeof(ps->error), "privileged parent: %s", strerror(errno));
+		return -EPIPE;
+	}
+	do
+		n = recv(ps->cmd_fd, reply, sizeof(*reply), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(*reply)) {
+		snprintf(ps->error, sizeof(ps->error), "privileged parent: no reply");
+		return -EPIPE;
+	}
+	if (reply->err < 0)
+		snprintf(ps->error, sizeof(ps->error), "%s", reply->error);
+	return reply->err;
+}
+
+int privsep_set_install(struct privsep *ps, const struct privsep_set_req *req, uint32_t *reqid)
+{
+	struct privsep_msg m = { .type = PRIVSEP_SET_INSTALL, .set = *req };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	*reqid = err == 0 ? reply.value : 0;
+	return err;
+}
+
+static int privsep_simple(struct privsep *ps, uint32_t type, uint32_t reqid, uint32_t value,
+			  const struct xfrm_addr *addr)
+{
+	struct privsep_msg m = { .type = type, .reqid = reqid, .value = value };
+	struct privsep_reply reply;
+
+	if (addr)
+		m.addr = *addr;
+	return privsep_call(ps, &m, &reply);
+}
+
+int privsep_set_delete(struct privsep *ps, uint32_t reqid)
+{
+	return privsep_simple(ps, PRIVSEP_SET_DELETE, reqid, 0, NULL);
+}
+
+int privsep_set_add_address(struct privsep *ps, uint32_t reqid, const struct xfrm_addr *addr)
+{
+	return privsep_simple(ps, PRIVSEP_SET_ADD_ADDRESS, reqid, 0, addr);
+}
+
+int privsep_set_extend(struct privsep *ps, uint32_t reqid, uint32_t lifetime_s)
+{
+	return privsep_simple(ps, PRIVSEP_SET_EXTEND, reqid, lifetime_s, NULL);
+}
+
+int privsep_spi_release(struct privsep *ps, uint32_t spi)
+{
+	return privsep_simple(ps, PRIVSEP_SPI_RELEASE, 0, spi, NULL);
+}
+
+int privsep_guard(struct privsep *ps)
+{
+	return privsep_simple(ps, PRIVSEP_GUARD, 0, 0, NULL);
+}
+
+int privsep_spi_alloc(struct privsep *ps, const uint32_t avoid[2], uint32_t *spi)
+{
+	struct privsep_msg m = { .type = PRIVSEP_SPI_ALLOC, .avoid = { avoid[0], avoid[1] } };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	*spi = err == 0 ? reply.value : 0;
+	return err;
+}
+
+int privsep_count(struct privsep *ps, unsigned *sas, unsigned *policies)
+{
+	struct privsep_msg m = { .type = PRIVSEP_COUNT };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	*sas = reply.value;
+	*policies = reply.value2;
+	return err;
+}
+
+int privsep_events_fd(const struct privsep *ps)
+{
+	return ps->event_fd;
+}
+
+int privsep_events_read(struct privsep *ps, void (*fn)(void *arg, const struct xfrm_event *event),
+			void *arg)
+{
+	struct privsep_event_msg msg;
+	int count = 0;
+	ssize_t n;
+
+	while ((n = recv(ps->event_fd, &msg, sizeof(msg), MSG_DONTWAIT)) == sizeof(msg)) {
+		if (msg.type == PRIVSEP_EVENT) {
+			fn(arg, &msg.event);
+			count++;
+		}
+	}
+	if (n == 0)
+		return -EPIPE;
+	return count;
+}
