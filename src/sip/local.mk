@@ -7,3 +7,15 @@ TESTS += src/sip/test_secagree
 src_sip_test_secagree_SOURCES = src/sip/test_secagree.c
 src_sip_test_secagree_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 src_sip_test_secagree_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
+
+# SIP core: message view and value parsers (no sockets).
+src_sip_libpcscf_sip_a_SOURCES += \
+	src/sip/sip_msg.c src/sip/sip_msg.h \
+	src/sip/sip_hdr.c src/sip/sip_hdr.h \
+	src/sip/sip_uri.c src/sip/sip_uri.h
+
+check_PROGRAMS += src/sip/test_sip_msg
+TESTS += src/sip/test_sip_msg
+src_sip_test_sip_msg_SOURCES = src/sip/test_sip_msg.c
+src_sip_test_sip_msg_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+src_sip_test_sip_msg_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
