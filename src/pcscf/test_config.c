@@ -1,0 +1,148 @@
+/*
+ * test_config — pcscf.conf: the example file loads, every keyword's errors are reported
+ * with FILE:LINE, all of them in one run, and a bad file is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "pcscf/config.h"
+
+static char *test_write(const char *text)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/test_config.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static int test_load(const char *text, struct config *c, char *errors, size_t len)
+{
+	char *path = test_write(text);
+	FILE *out = fmemopen(errors, len, "w");
+	int n;
+
+	memset(errors, 0, len);
+	config_default(c);
+	n = config_load(path, c, out);
+	fclose(out);
+	unlink(path);
+	return n;
+}
+
+static void test_example_config_loads(void **state)
+{
+	struct config c;
+	char errors[1024];
+	char path[512];
+	FILE *out = fmemopen(errors, sizeof(errors), "w");
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/etc/pcscf.conf", getenv("srcdir") ? getenv("srcdir") : ".");
+	config_default(&c);
+	assert_int_equal(config_load(path, &c, out), 0);
+	fclose(out);
+	assert_int_equal(c.naccess, 2);
+	assert_int_equal(c.port_s, 5064);
+	assert_int_equal(c.nue_prefixes, 2);
+	assert_int_equal(c.ue_prefixes[0].len, 48);
+	assert_string_equal(c.scscf, "sip:[2001:db8:c::2]:5060");
+}
+
+static void test_every_error_is_reported_with_its_line(void **state)
+{
+	struct config c;
+	char errors[2048];
+	int n;
+
+	(void)state;
+	n = test_load("access 2001:db8:a::1\n"
+		      "core 2001:db8:c::1\n"
+		      "scscf sip:scscf.test\n"
+		      "ue-prefix 2001:db8:1::/48\n"
+		      "port 70000\n"				/* line 5 */
+		      "protected-ports 5064 5064\n"		/* line 6 */
+		      "integrity hmac-sha-1-96 rot13\n"	/* line 7 */
+		      "frobnicate yes   # a comment\n"		/* line 8 */
+		      "   # only a comment\n"
+		      "ue-prefix 2001:db8:2::/200\n"		/* line 10 */
+		      "log-level chatty\n",			/* line 11 */
+		      &c, errors, sizeof(errors));
+	assert_int_equal(n, 6);
+	assert_non_null(strstr(errors, ":5: port"));
+	assert_non_null(strstr(errors, ":6: protected-ports"));
+	assert_non_null(strstr(errors, ":7: integrity: unknown algorithm 'rot13'"));
+	assert_non_null(strstr(errors, ":8: unknown keyword 'frobnicate'"));
+	assert_non_null(strstr(errors, ":10: ue-prefix"));
+	assert_non_null(strstr(errors, ":11: log-level"));
+}
+
+static void test_missing_settings_are_named(void **state)
+{
+	struct config c;
+	char errors[2048];
+
+	(void)state;
+	assert_int_equal(test_load("port 5060\n", &c, errors, sizeof(errors)), 4);
+	assert_non_null(strstr(errors, "no 'access' address"));
+	assert_non_null(strstr(errors, "no 'scscf' URI"));
+}
+
+static void test_unreadable_file_is_an_error(void **state)
+{
+	struct config c;
+	char errors[256] = "";
+	FILE *out = fmemopen(errors, sizeof(errors), "w");
+
+	(void)state;
+	config_default(&c);
+	assert_true(config_load("/nonexistent/pcscf.conf", &c, out) < 0);
+	fclose(out);
+	assert_non_null(strstr(errors, "No such file"));
+}
+
+static void test_limits_follow_the_config(void **state)
+{
+	struct config c;
+	struct privsep_limits l;
+	char errors[256];
+
+	(void)state;
+	assert_int_equal(test_load("access 2001:db8:a::1 10.1.0.1\ncore 2001:db8:c::1\n"
+				   "scscf sip:x\nue-prefix 2001:db8:1::/48\nmax-expires 600\n"
+				   "sa-grace 20\nmin-prefix-length 56 28\n",
+				   &c, errors, sizeof(errors)), 0);
+	config_privsep_limits(&c, &l);
+	assert_int_equal(l.npcscf_addrs, 2);
+	assert_int_equal(l.max_lifetime_s, 620);
+	assert_int_equal(l.min_prefix_len6, 56);
+	assert_int_equal(l.min_prefix_len4, 28);
+	assert_int_equal(l.ports[0], 5064);
+	assert_int_equal(c.log_level, LOG_INFO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_config_loads),
+		cmocka_unit_test(test_every_error_is_reported_with_its_line),
+		cmocka_unit_test(test_missing_settings_are_named),
+		cmocka_unit_test(test_unreadable_file_is_an_error),
+		cmocka_unit_test(test_limits_follow_the_config),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
