@@ -17,3 +17,4 @@ src_pcscf_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
 src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
 
 dist_sysconf_DATA += etc/pcscf.conf
+dist_man_MANS += doc/pcscf.conf.5
