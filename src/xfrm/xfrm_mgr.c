@@ -123,6 +123,16 @@ struct xfrm_set *xfrm_mgr_find_address(struct xfrm_mgr *mgr, const struct xfrm_a
 	return best;
 }
 
+void xfrm_mgr_foreach_set(struct xfrm_mgr *mgr, void (*fn)(void *arg, struct xfrm_set *set),
+			  void *arg)
+{
+	for (uint32_t i = 0, seen = 0; i < mgr->config.reqid_count && seen < mgr->nsets; i++)
+		if (mgr->sets[i]) {
+			seen++;
+			fn(arg, mgr->sets[i]);
+		}
+}
+
 /* --- the guard ---------------------------------------------------------------------- */
 
 size_t xfrm_guard_policy_descs(const struct xfrm_mgr *mgr, const struct xfrm_guard *guard,

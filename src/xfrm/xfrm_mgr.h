@@ -166,6 +166,10 @@ struct xfrm_set *xfrm_mgr_find_reqid(struct xfrm_mgr *mgr, uint32_t reqid);
 /** Find the set whose UE prefix covers @p addr (the newest if several), or NULL. */
 struct xfrm_set *xfrm_mgr_find_address(struct xfrm_mgr *mgr, const struct xfrm_addr *addr);
 
+/** Call @p fn for every set the manager holds (do not install or delete from @p fn). */
+void xfrm_mgr_foreach_set(struct xfrm_mgr *mgr, void (*fn)(void *arg, struct xfrm_set *set),
+			  void *arg);
+
 /** Call @p fn for every SA of @p set with its kernel counters (one dump of the kernel).
  *  @return 0 or -errno */
 int xfrm_set_counters(struct xfrm_mgr *mgr, struct xfrm_set *set,

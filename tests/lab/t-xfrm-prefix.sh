@@ -30,9 +30,11 @@ udp_expect "$LAB_NS_PCSCF" "$PCSCF_ACCESS6" $XT_PCSCF_PORT_S "$UE" "$TEMP_ADDR" 
 udp_expect "$LAB_NS_PCSCF" "$PCSCF_ACCESS6" $XT_PCSCF_PORT_C "$UE" "$UE_ADDR" $XT_UE_PORT_S 3
 expect_eq "P-CSCF objects with the further address" "sas=6 policies=4" "$(xfrm_count "$LAB_NS_PCSCF")"
 rm -f "$acq"
+note "deleting the set deletes the further address's SAs with it"
+inns "$LAB_NS_PCSCF" xfrmtool delete --role pcscf $(xfrm_set_opts 64) --reqid 0x50c50000 --addr "$TEMP_ADDR"
+expect_eq "P-CSCF objects after delete" "sas=0 policies=0" "$(xfrm_count "$LAB_NS_PCSCF")"
 
 note "P-CSCF set on /128"
-inns "$LAB_NS_PCSCF" xfrmtool flush
 inns "$LAB_NS_PCSCF" xfrmtool install --role pcscf $(xfrm_set_opts 128) >/dev/null
 udp_expect "$UE" "$UE_ADDR" $XT_UE_PORT_C "$LAB_NS_PCSCF" "$PCSCF_ACCESS6" $XT_PCSCF_PORT_S 3
 before=$(xfrm_stat "$LAB_NS_PCSCF" XfrmInStateMismatch)
