@@ -59,23 +59,6 @@ void xfrm_events_close(struct xfrm_events *events)
 	free(events);
 }
 
-static uint32_t xfrm_events_tmpl_reqid(const struct nlmsghdr *nlh, size_t fixed)
-{
-	size_t offset = NLMSG_HDRLEN + NLMSG_ALIGN(fixed);
-
-	while (offset + NLA_HDRLEN <= nlh->nlmsg_len) {
-		const struct nlattr *nla = (const struct nlattr *)((const char *)nlh + offset);
-
-		if (nla->nla_len < NLA_HDRLEN || offset + nla->nla_len > nlh->nlmsg_len)
-			break;
-		if ((nla->nla_type & NLA_TYPE_MASK) == XFRMA_TMPL &&
-		    nla->nla_len >= NLA_HDRLEN + sizeof(struct xfrm_user_tmpl))
-			return ((const struct xfrm_user_tmpl *)((const char *)nla + NLA_HDRLEN))->reqid;
-		offset += NLA_ALIGN(nla->nla_len);
-	}
-	return 0;
-}
-
 /* @return true when @p nlh was an event we understand, filled into @p event */
 static bool xfrm_events_parse(const struct nlmsghdr *nlh, struct xfrm_event *event)
 {
@@ -87,7 +70,7 @@ static bool xfrm_events_parse(const struct nlmsghdr *nlh, struct xfrm_event *eve
 		event->type = XFRM_EVENT_ACQUIRE;
 		xfrm_addr_from_kernel(&acq->id.daddr, acq->sel.family, &event->addr);
 		xfrm_addr_from_kernel(&acq->saddr, acq->sel.family, &event->src);
-		event->reqid = xfrm_events_tmpl_reqid(nlh, sizeof(*acq));
+		event->reqid = xfrm_nl_tmpl_reqid(nlh, sizeof(*acq));
 		return true;
 	}
 	if (nlh->nlmsg_type == XFRM_MSG_EXPIRE &&

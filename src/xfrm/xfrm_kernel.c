@@ -56,23 +56,6 @@ static void xfrm_kernel_sa_seen(void *arg, const struct nlmsghdr *nlh)
 	walk->fn(walk, &obj);
 }
 
-static uint32_t xfrm_kernel_tmpl_reqid(const struct nlmsghdr *nlh)
-{
-	size_t offset = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct xfrm_userpolicy_info));
-
-	while (offset + NLA_HDRLEN <= nlh->nlmsg_len) {
-		const struct nlattr *nla = (const struct nlattr *)((const char *)nlh + offset);
-
-		if (nla->nla_len < NLA_HDRLEN || offset + nla->nla_len > nlh->nlmsg_len)
-			break;
-		if ((nla->nla_type & NLA_TYPE_MASK) == XFRMA_TMPL &&
-		    nla->nla_len >= NLA_HDRLEN + sizeof(struct xfrm_user_tmpl))
-			return ((const struct xfrm_user_tmpl *)((const char *)nla + NLA_HDRLEN))->reqid;
-		offset += NLA_ALIGN(nla->nla_len);
-	}
-	return 0;
-}
-
 static void xfrm_kernel_policy_seen(void *arg, const struct nlmsghdr *nlh)
 {
 	struct xfrm_kernel_walk *walk = arg;
@@ -83,7 +66,7 @@ static void xfrm_kernel_policy_seen(void *arg, const struct nlmsghdr *nlh)
 	if (nlh->nlmsg_type != XFRM_MSG_NEWPOLICY || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*info)))
 		return;
 	memset(&obj, 0, sizeof(obj));
-	obj.reqid = xfrm_kernel_tmpl_reqid(nlh);
+	obj.reqid = xfrm_nl_tmpl_reqid(nlh, sizeof(*info));
 	if (!(info->priority == config->priority_set && xfrm_mgr_owns_reqid(walk->mgr, obj.reqid)) &&
 	    !(info->priority == config->priority_guard && info->action == XFRM_POLICY_BLOCK))
 		return;

@@ -318,3 +318,20 @@ out:
 	explicit_bzero(nl->buf, nl->buf_len);
 	return err;
 }
+
+uint32_t xfrm_nl_tmpl_reqid(const struct nlmsghdr *nlh, size_t fixed)
+{
+	size_t offset = NLMSG_HDRLEN + NLMSG_ALIGN(fixed);
+
+	while (offset + NLA_HDRLEN <= nlh->nlmsg_len) {
+		const struct nlattr *nla = (const struct nlattr *)((const char *)nlh + offset);
+
+		if (nla->nla_len < NLA_HDRLEN || offset + nla->nla_len > nlh->nlmsg_len)
+			break;
+		if ((nla->nla_type & NLA_TYPE_MASK) == XFRMA_TMPL &&
+		    nla->nla_len >= NLA_HDRLEN + sizeof(struct xfrm_user_tmpl))
+			return ((const struct xfrm_user_tmpl *)((const char *)nla + NLA_HDRLEN))->reqid;
+		offset += NLA_ALIGN(nla->nla_len);
+	}
+	return 0;
+}

@@ -84,6 +84,9 @@ int xfrm_nl_run(struct xfrm_nl *nl, struct xfrm_batch *batch);
 int xfrm_nl_dump(struct xfrm_nl *nl, int type, void (*fn)(void *arg, const struct nlmsghdr *nlh),
 		 void *arg);
 
+/** The reqid of the first XFRMA_TMPL after a fixed part of @p fixed bytes, or 0. */
+uint32_t xfrm_nl_tmpl_reqid(const struct nlmsghdr *nlh, size_t fixed);
+
 /* Used by xfrm_nl_run(); visible for the unit tests. */
 /** Record the answer @p nlh for its request of @p batch; counts it in @p acked. */
 void xfrm_nl_record(struct xfrm_batch *batch, uint32_t seq_base, const struct nlmsghdr *nlh,

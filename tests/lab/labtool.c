@@ -84,6 +84,19 @@ static int labtool_bind_source(int fd, const char *addr, unsigned port)
 	return 0;
 }
 
+/* Take "-s SRC" and "-p SPORT" from the front of the arguments. */
+static void labtool_source_options(int *argc, char ***argv, const char **source, unsigned *port)
+{
+	while (*argc >= 3 && (strcmp((*argv)[1], "-s") == 0 || strcmp((*argv)[1], "-p") == 0)) {
+		if ((*argv)[1][1] == 's')
+			*source = (*argv)[2];
+		else
+			*port = labtool_number((*argv)[2], "source port");
+		*argc -= 2;
+		*argv += 2;
+	}
+}
+
 static int labtool_udp_send(int argc, char **argv)
 {
 	struct sockaddr_storage dst;
@@ -92,14 +105,7 @@ static int labtool_udp_send(int argc, char **argv)
 	unsigned count = 1, source_port = 0;
 	int fd;
 
-	while (argc >= 3 && (strcmp(argv[1], "-s") == 0 || strcmp(argv[1], "-p") == 0)) {
-		if (argv[1][1] == 's')
-			source = argv[2];
-		else
-			source_port = labtool_number(argv[2], "source port");
-		argc -= 2;
-		argv += 2;
-	}
+	labtool_source_options(&argc, &argv, &source, &source_port);
 	if (argc < 4)
 		return 2;
 	if (argc >= 5)
@@ -239,14 +245,7 @@ static int labtool_udp_rtt(int argc, char **argv)
 	long start, deadline;
 	int fd;
 
-	while (argc >= 3 && (strcmp(argv[1], "-s") == 0 || strcmp(argv[1], "-p") == 0)) {
-		if (argv[1][1] == 's')
-			source = argv[2];
-		else
-			source_port = labtool_number(argv[2], "source port");
-		argc -= 2;
-		argv += 2;
-	}
+	labtool_source_options(&argc, &argv, &source, &source_port);
 	if (argc != 4 || labtool_sockaddr(argv[1], labtool_number(argv[2], "port"), &dst, &dst_len) < 0)
 		return 2;
 	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
