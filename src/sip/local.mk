@@ -19,3 +19,17 @@ TESTS += src/sip/test_sip_msg
 src_sip_test_sip_msg_SOURCES = src/sip/test_sip_msg.c
 src_sip_test_sip_msg_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 src_sip_test_sip_msg_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
+
+# SIP core: raw edits and new messages.
+src_sip_libpcscf_sip_a_SOURCES += \
+	src/sip/sip_edit.c src/sip/sip_edit.h \
+	src/sip/sip_util.c src/sip/sip_util.h
+
+check_PROGRAMS += src/sip/test_sip_edit src/sip/test_sip_util
+TESTS += src/sip/test_sip_edit src/sip/test_sip_util
+src_sip_test_sip_edit_SOURCES = src/sip/test_sip_edit.c
+src_sip_test_sip_edit_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+src_sip_test_sip_edit_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
+src_sip_test_sip_util_SOURCES = src/sip/test_sip_util.c
+src_sip_test_sip_util_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+src_sip_test_sip_util_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)

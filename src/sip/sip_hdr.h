@@ -10,9 +10,10 @@
  * Supported, ... are comma-separated lists, and a header may also appear on several lines.
  * Iterate over the elements of one line with sip_hdr_list_next(); commas inside a
  * quoted-string or inside <...> do not split. Each element comes with a "removal" span: the
- * element with one separating comma and the white space around it, so that deleting it
- * leaves a well-formed list (deleting two neighbours: the edit builder merges overlapping
- * removals).
+ * element with one separating comma and the white space around it (the one before it, or
+ * for the first element the one after it), so that deleting that one element leaves a
+ * well-formed list. To delete several elements of one value, use sip_edit_list_remove() or
+ * sip_edit_auth_remove() (sip_edit.h).
  *
  * Return values of iterators: 1 with an element, 0 at the end, -EINVAL on malformed input.
  */
