@@ -33,3 +33,14 @@ src_sip_test_sip_edit_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
 src_sip_test_sip_util_SOURCES = src/sip/test_sip_util.c
 src_sip_test_sip_util_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 src_sip_test_sip_util_LDADD = src/sip/libpcscf-sip.a $(CMOCKA_LIBS)
+
+# SIP core: stream framing and sockets (UDP, TCP) on the event loop.
+src_sip_libpcscf_sip_a_SOURCES += \
+	src/sip/sip_stream.c src/sip/sip_stream.h \
+	src/sip/sip_transport.c src/sip/sip_transport.h
+
+check_PROGRAMS += src/sip/test_sip_transport
+TESTS += src/sip/test_sip_transport
+src_sip_test_sip_transport_SOURCES = src/sip/test_sip_transport.c
+src_sip_test_sip_transport_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+src_sip_test_sip_transport_LDADD = src/sip/libpcscf-sip.a src/common/libcommon.a $(CMOCKA_LIBS)
