@@ -1,13 +1,14 @@
 /*
  * labtool — small network probes for the lab's tests.
  *
- *   labtool udp-send [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]
+ *   labtool udp-send [-f] [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]
  *   labtool udp-recv ADDR PORT COUNT TIMEOUT_MS
  *   labtool esp-inject DST SPI SEQ [LEN]
  *   labtool udp-echo ADDR PORT SECONDS
  *   labtool udp-rtt [-s SRC] [-p SPORT] DST PORT SECONDS
  *
- * udp-recv binds ADDR:PORT, waits until COUNT datagrams arrived or TIMEOUT_MS
+ * udp-send -f may use a source address
+ * the host does not have (IP_FREEBIND), as a spoofing attacker would. udp-recv binds ADDR:PORT, waits until COUNT datagrams arrived or TIMEOUT_MS
  * passed, prints "received N" and exits 0 if N == COUNT, 1 otherwise. COUNT 0
  * asserts that nothing arrives. esp-inject sends one ESP packet with the given
  * SPI and sequence number whose payload and ICV are random bytes: a forgery
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Set by -f: bind to a source address this host does not have (a spoofer's view). */
+static bool labtool_freebind;
 
 static int labtool_sockaddr(const char *addr, unsigned port, struct sockaddr_storage *ss,
 			    socklen_t *len)
@@ -75,8 +80,14 @@ static int labtool_bind_source(int fd, const char *addr, unsigned port)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
+	int one = 1;
+
 	if (labtool_sockaddr(addr, port, &ss, &len) < 0)
 		return -1;
+	if (labtool_freebind && setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one)) < 0) {
+		fprintf(stderr, "labtool: setsockopt(IP_FREEBIND): %s\n", strerror(errno));
+		return -1;
+	}
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		fprintf(stderr, "labtool: bind(%s port %u): %s\n", addr, port, strerror(errno));
 		return -1;
@@ -84,9 +95,11 @@ static int labtool_bind_source(int fd, const char *addr, unsigned port)
 	return 0;
 }
 
-/* Take "-s SRC" and "-p SPORT" from the front of the arguments. */
+/* Take "-f", "-s SRC" and "-p SPORT" from the front of the arguments. */
 static void labtool_source_options(int *argc, char ***argv, const char **source, unsigned *port)
 {
+	for (; *argc >= 2 && strcmp((*argv)[1], "-f") == 0; (*argc)--, (*argv)++)
+		labtool_freebind = true;
 	while (*argc >= 3 && (strcmp((*argv)[1], "-s") == 0 || strcmp((*argv)[1], "-p") == 0)) {
 		if ((*argv)[1][1] == 's')
 			*source = (*argv)[2];
@@ -286,7 +299,7 @@ int main(int argc, char **argv)
 	else if (argc >= 2 && strcmp(argv[1], "udp-rtt") == 0)
 		ret = labtool_udp_rtt(argc - 1, argv + 1);
 	if (ret == 2)
-		fprintf(stderr, "usage: labtool udp-send [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]\n"
+		fprintf(stderr, "usage: labtool udp-send [-f] [-s SRC] [-p SPORT] DST PORT MESSAGE [COUNT]\n"
 				"       labtool udp-recv ADDR PORT COUNT TIMEOUT_MS\n"
 				"       labtool esp-inject DST SPI SEQ [LEN]\n"
 				"       labtool udp-echo ADDR PORT SECONDS\n"

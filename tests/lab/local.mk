@@ -3,7 +3,7 @@ noinst_PROGRAMS += tests/lab/labtool
 tests_lab_labtool_SOURCES = tests/lab/labtool.c
 
 EXTRA_DIST += bench/xfrm tests/lab/labnet tests/lab/lab.env tests/lab/uml-init tests/lab/uml-xstate.c \
-	tests/lab/run-tests tests/lab/testlib.sh tests/lab/demo \
+	tests/lab/run-tests tests/lab/testlib.sh tests/lab/demo tests/lab/scenario \
 	tests/lab/t-lab-selftest.sh tests/lab/t-xfrm-prefix.sh tests/lab/t-xfrm-guard.sh \
 	tests/lab/t-xfrm-atomic.sh tests/lab/t-xfrm-algs.sh tests/lab/t-xfrm-events.sh tests/lab/t-pcscf-privsep.sh
 
