@@ -7,3 +7,13 @@ fuzz_replay_secagree_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_secagree.c
 fuzz_replay_secagree_LDADD = src/sip/libpcscf-sip.a
 EXTRA_DIST += fuzz/replay-secagree.sh
 TESTS += fuzz/replay-secagree.sh
+
+# SIP core: the message parser (with value parsers, edits, responses) and the TCP framer.
+check_PROGRAMS += fuzz/replay_sip_msg fuzz/replay_sip_stream
+fuzz_replay_sip_msg_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_sip_msg.c
+fuzz_replay_sip_msg_LDADD = src/sip/libpcscf-sip.a
+fuzz_replay_sip_stream_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_sip_stream.c
+fuzz_replay_sip_stream_LDADD = src/sip/libpcscf-sip.a
+EXTRA_DIST += fuzz/replay-sip_msg.sh fuzz/replay-sip_stream.sh fuzz/sip_msg.dict \
+	fuzz/sip_stream.dict
+TESTS += fuzz/replay-sip_msg.sh fuzz/replay-sip_stream.sh

@@ -55,8 +55,8 @@ int log_level_from_name(const char *name)
 		const char *name;
 		int level;
 	} names[] = {
-	    {"err", LOG_LEVEL_ERR},	 {"error", LOG_LEVEL_ERR}, {"warn", LOG_LEVEL_WARN},
-	    {"warning", LOG_LEVEL_WARN}, {"info", LOG_LEVEL_INFO}, {"debug", LOG_LEVEL_DEBUG},
+		{"err", LOG_LEVEL_ERR},	     {"error", LOG_LEVEL_ERR}, {"warn", LOG_LEVEL_WARN},
+		{"warning", LOG_LEVEL_WARN}, {"info", LOG_LEVEL_INFO}, {"debug", LOG_LEVEL_DEBUG},
 	};
 	size_t i;
 

@@ -476,18 +476,18 @@ static void test_evloop_run_returns_after_stop(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_evloop_timers_fire_by_deadline_then_insertion),
-	    cmocka_unit_test(test_evloop_cancelled_timer_never_fires),
-	    cmocka_unit_test(test_evloop_cancel_inside_callback_stops_due_timer),
-	    cmocka_unit_test(test_evloop_zero_timer_added_by_callback_waits_for_next_pass),
-	    cmocka_unit_test(test_evloop_100k_timers_fire_in_order_and_cancel),
-	    cmocka_unit_test(test_evloop_fd_read_and_write_readiness),
-	    cmocka_unit_test(test_evloop_fd_deleted_in_own_callback),
-	    cmocka_unit_test(test_evloop_fd_deleted_by_earlier_callback_of_same_batch),
-	    cmocka_unit_test(test_evloop_reused_fd_number_gets_no_stale_event),
-	    cmocka_unit_test(test_evloop_before_sleep_runs_each_iteration),
-	    cmocka_unit_test(test_evloop_signal_delivered_as_callback),
-	    cmocka_unit_test(test_evloop_run_returns_after_stop),
+		cmocka_unit_test(test_evloop_timers_fire_by_deadline_then_insertion),
+		cmocka_unit_test(test_evloop_cancelled_timer_never_fires),
+		cmocka_unit_test(test_evloop_cancel_inside_callback_stops_due_timer),
+		cmocka_unit_test(test_evloop_zero_timer_added_by_callback_waits_for_next_pass),
+		cmocka_unit_test(test_evloop_100k_timers_fire_in_order_and_cancel),
+		cmocka_unit_test(test_evloop_fd_read_and_write_readiness),
+		cmocka_unit_test(test_evloop_fd_deleted_in_own_callback),
+		cmocka_unit_test(test_evloop_fd_deleted_by_earlier_callback_of_same_batch),
+		cmocka_unit_test(test_evloop_reused_fd_number_gets_no_stale_event),
+		cmocka_unit_test(test_evloop_before_sleep_runs_each_iteration),
+		cmocka_unit_test(test_evloop_signal_delivered_as_callback),
+		cmocka_unit_test(test_evloop_run_returns_after_stop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

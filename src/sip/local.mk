@@ -44,3 +44,4 @@ TESTS += src/sip/test_sip_transport
 src_sip_test_sip_transport_SOURCES = src/sip/test_sip_transport.c
 src_sip_test_sip_transport_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 src_sip_test_sip_transport_LDADD = src/sip/libpcscf-sip.a src/common/libcommon.a $(CMOCKA_LIBS)
+EXTRA_DIST += doc/sip-core.md

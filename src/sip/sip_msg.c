@@ -26,65 +26,65 @@ struct sip_msg_name {
 };
 
 static const struct sip_msg_name sip_msg_hdr_names[SIP_HDR_COUNT] = {
-    [SIP_HDR_VIA] = {"Via", 'v'},
-    [SIP_HDR_FROM] = {"From", 'f'},
-    [SIP_HDR_TO] = {"To", 't'},
-    [SIP_HDR_CALL_ID] = {"Call-ID", 'i'},
-    [SIP_HDR_CSEQ] = {"CSeq", 0},
-    [SIP_HDR_MAX_FORWARDS] = {"Max-Forwards", 0},
-    [SIP_HDR_CONTACT] = {"Contact", 'm'},
-    [SIP_HDR_CONTENT_LENGTH] = {"Content-Length", 'l'},
-    [SIP_HDR_CONTENT_TYPE] = {"Content-Type", 'c'},
-    [SIP_HDR_CONTENT_ENCODING] = {"Content-Encoding", 'e'},
-    [SIP_HDR_EXPIRES] = {"Expires", 0},
-    [SIP_HDR_MIN_EXPIRES] = {"Min-Expires", 0},
-    [SIP_HDR_ROUTE] = {"Route", 0},
-    [SIP_HDR_RECORD_ROUTE] = {"Record-Route", 0},
-    [SIP_HDR_PATH] = {"Path", 0},
-    [SIP_HDR_SERVICE_ROUTE] = {"Service-Route", 0},
-    [SIP_HDR_AUTHORIZATION] = {"Authorization", 0},
-    [SIP_HDR_PROXY_AUTHORIZATION] = {"Proxy-Authorization", 0},
-    [SIP_HDR_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0},
-    [SIP_HDR_PROXY_AUTHENTICATE] = {"Proxy-Authenticate", 0},
-    [SIP_HDR_AUTHENTICATION_INFO] = {"Authentication-Info", 0},
-    [SIP_HDR_SECURITY_CLIENT] = {"Security-Client", 0},
-    [SIP_HDR_SECURITY_SERVER] = {"Security-Server", 0},
-    [SIP_HDR_SECURITY_VERIFY] = {"Security-Verify", 0},
-    [SIP_HDR_REQUIRE] = {"Require", 0},
-    [SIP_HDR_PROXY_REQUIRE] = {"Proxy-Require", 0},
-    [SIP_HDR_SUPPORTED] = {"Supported", 'k'},
-    [SIP_HDR_UNSUPPORTED] = {"Unsupported", 0},
-    [SIP_HDR_ALLOW] = {"Allow", 0},
-    [SIP_HDR_SUBJECT] = {"Subject", 's'},
-    [SIP_HDR_USER_AGENT] = {"User-Agent", 0},
-    [SIP_HDR_SERVER] = {"Server", 0},
-    [SIP_HDR_RETRY_AFTER] = {"Retry-After", 0},
-    [SIP_HDR_EVENT] = {"Event", 'o'},
-    [SIP_HDR_ALLOW_EVENTS] = {"Allow-Events", 'u'},
-    [SIP_HDR_REFER_TO] = {"Refer-To", 'r'},
-    [SIP_HDR_REFERRED_BY] = {"Referred-By", 'b'},
-    [SIP_HDR_SESSION_EXPIRES] = {"Session-Expires", 'x'},
-    [SIP_HDR_ACCEPT_CONTACT] = {"Accept-Contact", 'a'},
-    [SIP_HDR_REJECT_CONTACT] = {"Reject-Contact", 'j'},
-    [SIP_HDR_REQUEST_DISPOSITION] = {"Request-Disposition", 'd'},
-    [SIP_HDR_IDENTITY] = {"Identity", 'y'},
-    [SIP_HDR_IDENTITY_INFO] = {"Identity-Info", 'n'},
-    [SIP_HDR_P_ASSOCIATED_URI] = {"P-Associated-URI", 0},
-    [SIP_HDR_P_ASSERTED_IDENTITY] = {"P-Asserted-Identity", 0},
-    [SIP_HDR_P_PREFERRED_IDENTITY] = {"P-Preferred-Identity", 0},
-    [SIP_HDR_P_ACCESS_NETWORK_INFO] = {"P-Access-Network-Info", 0},
-    [SIP_HDR_P_VISITED_NETWORK_ID] = {"P-Visited-Network-ID", 0},
-    [SIP_HDR_P_CHARGING_VECTOR] = {"P-Charging-Vector", 0},
+	[SIP_HDR_VIA] = {"Via", 'v'},
+	[SIP_HDR_FROM] = {"From", 'f'},
+	[SIP_HDR_TO] = {"To", 't'},
+	[SIP_HDR_CALL_ID] = {"Call-ID", 'i'},
+	[SIP_HDR_CSEQ] = {"CSeq", 0},
+	[SIP_HDR_MAX_FORWARDS] = {"Max-Forwards", 0},
+	[SIP_HDR_CONTACT] = {"Contact", 'm'},
+	[SIP_HDR_CONTENT_LENGTH] = {"Content-Length", 'l'},
+	[SIP_HDR_CONTENT_TYPE] = {"Content-Type", 'c'},
+	[SIP_HDR_CONTENT_ENCODING] = {"Content-Encoding", 'e'},
+	[SIP_HDR_EXPIRES] = {"Expires", 0},
+	[SIP_HDR_MIN_EXPIRES] = {"Min-Expires", 0},
+	[SIP_HDR_ROUTE] = {"Route", 0},
+	[SIP_HDR_RECORD_ROUTE] = {"Record-Route", 0},
+	[SIP_HDR_PATH] = {"Path", 0},
+	[SIP_HDR_SERVICE_ROUTE] = {"Service-Route", 0},
+	[SIP_HDR_AUTHORIZATION] = {"Authorization", 0},
+	[SIP_HDR_PROXY_AUTHORIZATION] = {"Proxy-Authorization", 0},
+	[SIP_HDR_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0},
+	[SIP_HDR_PROXY_AUTHENTICATE] = {"Proxy-Authenticate", 0},
+	[SIP_HDR_AUTHENTICATION_INFO] = {"Authentication-Info", 0},
+	[SIP_HDR_SECURITY_CLIENT] = {"Security-Client", 0},
+	[SIP_HDR_SECURITY_SERVER] = {"Security-Server", 0},
+	[SIP_HDR_SECURITY_VERIFY] = {"Security-Verify", 0},
+	[SIP_HDR_REQUIRE] = {"Require", 0},
+	[SIP_HDR_PROXY_REQUIRE] = {"Proxy-Require", 0},
+	[SIP_HDR_SUPPORTED] = {"Supported", 'k'},
+	[SIP_HDR_UNSUPPORTED] = {"Unsupported", 0},
+	[SIP_HDR_ALLOW] = {"Allow", 0},
+	[SIP_HDR_SUBJECT] = {"Subject", 's'},
+	[SIP_HDR_USER_AGENT] = {"User-Agent", 0},
+	[SIP_HDR_SERVER] = {"Server", 0},
+	[SIP_HDR_RETRY_AFTER] = {"Retry-After", 0},
+	[SIP_HDR_EVENT] = {"Event", 'o'},
+	[SIP_HDR_ALLOW_EVENTS] = {"Allow-Events", 'u'},
+	[SIP_HDR_REFER_TO] = {"Refer-To", 'r'},
+	[SIP_HDR_REFERRED_BY] = {"Referred-By", 'b'},
+	[SIP_HDR_SESSION_EXPIRES] = {"Session-Expires", 'x'},
+	[SIP_HDR_ACCEPT_CONTACT] = {"Accept-Contact", 'a'},
+	[SIP_HDR_REJECT_CONTACT] = {"Reject-Contact", 'j'},
+	[SIP_HDR_REQUEST_DISPOSITION] = {"Request-Disposition", 'd'},
+	[SIP_HDR_IDENTITY] = {"Identity", 'y'},
+	[SIP_HDR_IDENTITY_INFO] = {"Identity-Info", 'n'},
+	[SIP_HDR_P_ASSOCIATED_URI] = {"P-Associated-URI", 0},
+	[SIP_HDR_P_ASSERTED_IDENTITY] = {"P-Asserted-Identity", 0},
+	[SIP_HDR_P_PREFERRED_IDENTITY] = {"P-Preferred-Identity", 0},
+	[SIP_HDR_P_ACCESS_NETWORK_INFO] = {"P-Access-Network-Info", 0},
+	[SIP_HDR_P_VISITED_NETWORK_ID] = {"P-Visited-Network-ID", 0},
+	[SIP_HDR_P_CHARGING_VECTOR] = {"P-Charging-Vector", 0},
 };
 
 static const char *const sip_msg_methods[SIP_METHOD_COUNT] = {
-    [SIP_METHOD_INVITE] = "INVITE",	[SIP_METHOD_ACK] = "ACK",
-    [SIP_METHOD_BYE] = "BYE",		[SIP_METHOD_CANCEL] = "CANCEL",
-    [SIP_METHOD_REGISTER] = "REGISTER", [SIP_METHOD_OPTIONS] = "OPTIONS",
-    [SIP_METHOD_PRACK] = "PRACK",	[SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
-    [SIP_METHOD_NOTIFY] = "NOTIFY",	[SIP_METHOD_PUBLISH] = "PUBLISH",
-    [SIP_METHOD_INFO] = "INFO",		[SIP_METHOD_REFER] = "REFER",
-    [SIP_METHOD_MESSAGE] = "MESSAGE",	[SIP_METHOD_UPDATE] = "UPDATE",
+	[SIP_METHOD_INVITE] = "INVITE",	    [SIP_METHOD_ACK] = "ACK",
+	[SIP_METHOD_BYE] = "BYE",	    [SIP_METHOD_CANCEL] = "CANCEL",
+	[SIP_METHOD_REGISTER] = "REGISTER", [SIP_METHOD_OPTIONS] = "OPTIONS",
+	[SIP_METHOD_PRACK] = "PRACK",	    [SIP_METHOD_SUBSCRIBE] = "SUBSCRIBE",
+	[SIP_METHOD_NOTIFY] = "NOTIFY",	    [SIP_METHOD_PUBLISH] = "PUBLISH",
+	[SIP_METHOD_INFO] = "INFO",	    [SIP_METHOD_REFER] = "REFER",
+	[SIP_METHOD_MESSAGE] = "MESSAGE",   [SIP_METHOD_UPDATE] = "UPDATE",
 };
 
 /* ---- small helpers ---- */
@@ -361,7 +361,7 @@ static void sip_msg_value_span(const char *b, size_t colon, size_t last_cr, stru
 static int sip_msg_header_line(struct sip_msg_parser *p, size_t pos, size_t *next)
 {
 	struct sip_msg *msg = p->msg;
-	struct sip_hdr *h = &msg->hdrs[msg->n_hdrs];
+	struct sip_hdr hdr = {0}, *h = &hdr; /* copied into the table once it is known to fit */
 	size_t name_end = pos, colon, cr;
 	int ret;
 
@@ -372,7 +372,6 @@ static int sip_msg_header_line(struct sip_msg_parser *p, size_t pos, size_t *nex
 	if (name_end == pos || colon >= p->len || p->buf[colon] != ':')
 		return sip_msg_fail(p, SIP_MSG_ERR_HEADER_SYNTAX, pos, 400,
 				    "Bad Request: malformed header line");
-	memset(h, 0, sizeof(*h));
 	ret = sip_msg_line_end(p, colon, &cr);
 	while (ret == 0 && cr + 2 < p->len && sip_msg_is_wsp(p->buf[cr + 2])) {
 		h->folded = true;
@@ -395,7 +394,7 @@ static int sip_msg_header_line(struct sip_msg_parser *p, size_t pos, size_t *nex
 		msg->flags |= SIP_MSG_F_FOLDED;
 	if (h->id != SIP_HDR_OTHER && msg->first[h->id] < 0)
 		msg->first[h->id] = (int16_t)msg->n_hdrs;
-	msg->n_hdrs++;
+	msg->hdrs[msg->n_hdrs++] = hdr;
 	*next = cr + 2;
 	return 0;
 }

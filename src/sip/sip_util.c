@@ -227,74 +227,76 @@ int sip_util_request_start(struct sip_util_out *o, const struct sip_util_request
 	return o->err ? o->err : 0;
 }
 
+/* Reason phrases of RFC 3261 §21, RFC 3262-era 2xx (202) and RFC 3329 (494). */
+static const struct {
+	int status;
+	const char *reason;
+} sip_util_reasons[] = {
+	{100, "Trying"},
+	{180, "Ringing"},
+	{181, "Call Is Being Forwarded"},
+	{182, "Queued"},
+	{183, "Session Progress"},
+	{200, "OK"},
+	{202, "Accepted"},
+	{300, "Multiple Choices"},
+	{301, "Moved Permanently"},
+	{302, "Moved Temporarily"},
+	{305, "Use Proxy"},
+	{380, "Alternative Service"},
+	{400, "Bad Request"},
+	{401, "Unauthorized"},
+	{402, "Payment Required"},
+	{403, "Forbidden"},
+	{404, "Not Found"},
+	{405, "Method Not Allowed"},
+	{406, "Not Acceptable"},
+	{407, "Proxy Authentication Required"},
+	{408, "Request Timeout"},
+	{410, "Gone"},
+	{413, "Request Entity Too Large"},
+	{414, "Request-URI Too Long"},
+	{415, "Unsupported Media Type"},
+	{416, "Unsupported URI Scheme"},
+	{420, "Bad Extension"},
+	{421, "Extension Required"},
+	{423, "Interval Too Brief"},
+	{480, "Temporarily Unavailable"},
+	{481, "Call/Transaction Does Not Exist"},
+	{482, "Loop Detected"},
+	{483, "Too Many Hops"},
+	{484, "Address Incomplete"},
+	{485, "Ambiguous"},
+	{486, "Busy Here"},
+	{487, "Request Terminated"},
+	{488, "Not Acceptable Here"},
+	{491, "Request Pending"},
+	{493, "Undecipherable"},
+	{494, "Security Agreement Required"},
+	{500, "Server Internal Error"},
+	{501, "Not Implemented"},
+	{502, "Bad Gateway"},
+	{503, "Service Unavailable"},
+	{504, "Server Time-out"},
+	{505, "Version Not Supported"},
+	{513, "Message Too Large"},
+	{600, "Busy Everywhere"},
+	{603, "Decline"},
+	{604, "Does Not Exist Anywhere"},
+	{606, "Not Acceptable"},
+};
+
 const char *sip_util_reason(int status)
 {
-	static const struct {
-		int status;
-		const char *reason;
-	} reasons[] = {
-		{100, "Trying"},
-		{180, "Ringing"},
-		{181, "Call Is Being Forwarded"},
-		{182, "Queued"},
-		{183, "Session Progress"},
-		{200, "OK"},
-		{202, "Accepted"},
-		{300, "Multiple Choices"},
-		{301, "Moved Permanently"},
-		{302, "Moved Temporarily"},
-		{305, "Use Proxy"},
-		{380, "Alternative Service"},
-		{400, "Bad Request"},
-		{401, "Unauthorized"},
-		{402, "Payment Required"},
-		{403, "Forbidden"},
-		{404, "Not Found"},
-		{405, "Method Not Allowed"},
-		{406, "Not Acceptable"},
-		{407, "Proxy Authentication Required"},
-		{408, "Request Timeout"},
-		{410, "Gone"},
-		{413, "Request Entity Too Large"},
-		{414, "Request-URI Too Long"},
-		{415, "Unsupported Media Type"},
-		{416, "Unsupported URI Scheme"},
-		{420, "Bad Extension"},
-		{421, "Extension Required"},
-		{423, "Interval Too Brief"},
-		{480, "Temporarily Unavailable"},
-		{481, "Call/Transaction Does Not Exist"},
-		{482, "Loop Detected"},
-		{483, "Too Many Hops"},
-		{484, "Address Incomplete"},
-		{485, "Ambiguous"},
-		{486, "Busy Here"},
-		{487, "Request Terminated"},
-		{488, "Not Acceptable Here"},
-		{491, "Request Pending"},
-		{493, "Undecipherable"},
-		{494, "Security Agreement Required"},
-		{500, "Server Internal Error"},
-		{501, "Not Implemented"},
-		{502, "Bad Gateway"},
-		{503, "Service Unavailable"},
-		{504, "Server Time-out"},
-		{505, "Version Not Supported"},
-		{513, "Message Too Large"},
-		{600, "Busy Everywhere"},
-		{603, "Decline"},
-		{604, "Does Not Exist Anywhere"},
-		{606, "Not Acceptable"},
-	};
 	static const char *const classes[] = {
 		"Unknown",	    "Trying",	   "OK",
 		"Multiple Choices", "Bad Request", "Server Internal Error",
 		"Busy Everywhere"};
 	size_t i;
 
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (reasons[i].status == status)
-			return reasons[i].reason;
+	for (i = 0; i < sizeof(sip_util_reasons) / sizeof(sip_util_reasons[0]); i++)
+		if (sip_util_reasons[i].status == status)
+			return sip_util_reasons[i].reason;
 	if (status >= 100 && status <= 699)
 		return classes[status / 100];
 	return classes[0];

@@ -127,7 +127,7 @@ int sip_util_response_start(struct sip_util_out *o, const struct sip_msg *req, i
 int sip_util_request_start(struct sip_util_out *o, const struct sip_util_request *r);
 
 /**
- * sip_util_reason() - the reason phrase RFC 3261 (and RFC 3329, 3313, ...) give a status.
+ * sip_util_reason() - the reason phrase RFC 3261 and RFC 3329 give a status.
  * @status: the status code.
  * @return the phrase; for unknown codes, that of the class ("Unauthorized" for 401, "Bad
  * Request" for an unknown 4xx, ...).

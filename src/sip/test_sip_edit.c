@@ -20,28 +20,29 @@
 
 #define CRLF "\r\n"
 
-#define VIA_P "Via: SIP/2.0/UDP pcscf1.visited1.net:5060;branch=z9hG4bK351g45.1" CRLF
+#define VIA_P  "Via: SIP/2.0/UDP pcscf1.visited1.net:5060;branch=z9hG4bK351g45.1" CRLF
 #define VIA_UE "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds7" CRLF
 #define WWW_HEAD                                                                                   \
-	"WWW-Authenticate: Digest realm=\"registrar.home1.net\", "                                \
+	"WWW-Authenticate: Digest realm=\"registrar.home1.net\", "                                 \
 	"nonce=\"CjPk9mRqNuT25eRkajM09uTl9nM09uTl9nMz5OX25PZz==\", algorithm=AKAv1-MD5"
-#define CKIK                                                                                       \
-	", ck=\"00112233445566778899aabbccddeeff\", ik=\"ffeeddccbbaa99887766554433221100\""
+#define CKIK ", ck=\"00112233445566778899aabbccddeeff\", ik=\"ffeeddccbbaa99887766554433221100\""
 #define DIALOG_401                                                                                 \
 	"From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF                                        \
 	"To: <sip:user1_public1@home1.net>;tag=5ef4" CRLF "Call-ID: apb03a0s09dkjdfglkj49111" CRLF
 
-static const char challenge_401[] = "SIP/2.0 401 Unauthorized" CRLF VIA_P VIA_UE DIALOG_401
-	WWW_HEAD CKIK CRLF "CSeq: 1 REGISTER" CRLF "Content-Length: 0" CRLF CRLF;
+static const char challenge_401[] =
+	"SIP/2.0 401 Unauthorized" CRLF VIA_P VIA_UE DIALOG_401 WWW_HEAD CKIK CRLF
+	"CSeq: 1 REGISTER" CRLF "Content-Length: 0" CRLF CRLF;
 
 #define REG_HEAD                                                                                   \
-	"REGISTER sip:registrar.home1.net SIP/2.0" CRLF                                           \
+	"REGISTER sip:registrar.home1.net SIP/2.0" CRLF                                            \
 	"Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds8;rport" CRLF           \
 	"Max-Forwards: 70" CRLF "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF                \
 	"To: <sip:user1_public1@home1.net>" CRLF "Call-ID: apb03a0s09dkjdfglkj49111" CRLF
 #define AUTHZ                                                                                      \
-	"Authorization: Digest username=\"user1_private@home1.net\", "                            \
-	"realm=\"registrar.home1.net\", nonce=\"CjPk9mRqNuT25eRkajM09uTl9nM09uTl9nMz5OX25PZz==\", " \
+	"Authorization: Digest username=\"user1_private@home1.net\", "                             \
+	"realm=\"registrar.home1.net\", "                                                          \
+	"nonce=\"CjPk9mRqNuT25eRkajM09uTl9nM09uTl9nMz5OX25PZz==\", "                               \
 	"uri=\"sip:registrar.home1.net\", response=\"6629fae49393a05397450978507c4ef1\""
 #define REG_TAIL                                                                                   \
 	"Require: sec-agree" CRLF "Proxy-Require: sec-agree" CRLF "CSeq: 2 REGISTER" CRLF          \
@@ -126,7 +127,8 @@ static void test_sip_edit_remove_ck_ik_from_401(void **state)
 	/* Everything up to the removed text and after it is byte for byte the original. */
 	keep = strlen("SIP/2.0 401 Unauthorized" CRLF VIA_P VIA_UE DIALOG_401 WWW_HEAD);
 	assert_memory_equal(f->out, f->buf, keep);
-	assert_memory_equal(f->out + keep, f->buf + keep + strlen(CKIK), f->len - keep - strlen(CKIK));
+	assert_memory_equal(f->out + keep, f->buf + keep + strlen(CKIK),
+			    f->len - keep - strlen(CKIK));
 	teardown(f);
 }
 
@@ -148,8 +150,8 @@ static void test_sip_edit_auth_remove_runs_keep_list_well_formed(void **state)
 	expect_output(f, "SIP/2.0 401 Unauthorized" CRLF VIA_P VIA_UE DIALOG_401
 			 "WWW-Authenticate: Digest realm=\"registrar.home1.net\", "
 			 "nonce=\"CjPk9mRqNuT25eRkajM09uTl9nM09uTl9nMz5OX25PZz==\", "
-			 "ik=\"ffeeddccbbaa99887766554433221100\"" CRLF
-			 "CSeq: 1 REGISTER" CRLF "Content-Length: 0" CRLF CRLF);
+			 "ik=\"ffeeddccbbaa99887766554433221100\"" CRLF "CSeq: 1 REGISTER" CRLF
+			 "Content-Length: 0" CRLF CRLF);
 	teardown(f);
 }
 
@@ -158,9 +160,9 @@ static void test_sip_edit_add_integrity_protected(void **state)
 	struct fixture *f = setup(register_2);
 	int authz = sip_msg_find(&f->msg, SIP_HDR_AUTHORIZATION, 0);
 
-	assert_int_equal(sip_edit_append_to_value(f->ed, (size_t)authz,
-						  ", integrity-protected=\"yes\"", 27),
-			 0);
+	assert_int_equal(
+		sip_edit_append_to_value(f->ed, (size_t)authz, ", integrity-protected=\"yes\"", 27),
+		0);
 	expect_output(f, REG_HEAD AUTHZ ", integrity-protected=\"yes\"" CRLF REG_TAIL);
 	teardown(f);
 }
@@ -187,16 +189,16 @@ static void test_sip_edit_proxy_request_path(void **state)
 	assert_int_equal(sip_edit_insert_after(f->ed, (size_t)mf, "Path",
 					       "<sip:term@pcscf1.visited1.net;lr>", 33),
 			 0);
-	expect_output(f,
-		      "REGISTER sip:registrar.home1.net SIP/2.0" CRLF
-		      "Via: SIP/2.0/UDP pcscf1.visited1.net:5060;branch=z9hG4bK351g45.1" CRLF
-		      "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds8;rport=1357"
-		      ";received=5555::aaa:bbb:ccc:ddd" CRLF
-		      "Max-Forwards: 69" CRLF "Path: <sip:term@pcscf1.visited1.net;lr>" CRLF
-		      "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
-		      "To: <sip:user1_public1@home1.net>" CRLF "Call-ID: apb03a0s09dkjdfglkj49111" CRLF
-		      AUTHZ CRLF "CSeq: 2 REGISTER" CRLF "Supported: path, gruu" CRLF "Subject:" CRLF
-		      "Content-Length: 0" CRLF CRLF);
+	expect_output(
+		f, "REGISTER sip:registrar.home1.net SIP/2.0" CRLF
+		   "Via: SIP/2.0/UDP pcscf1.visited1.net:5060;branch=z9hG4bK351g45.1" CRLF
+		   "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds8;rport=1357"
+		   ";received=5555::aaa:bbb:ccc:ddd" CRLF "Max-Forwards: 69" CRLF
+		   "Path: <sip:term@pcscf1.visited1.net;lr>" CRLF
+		   "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
+		   "To: <sip:user1_public1@home1.net>" CRLF
+		   "Call-ID: apb03a0s09dkjdfglkj49111" CRLF AUTHZ CRLF "CSeq: 2 REGISTER" CRLF
+		   "Supported: path, gruu" CRLF "Subject:" CRLF "Content-Length: 0" CRLF CRLF);
 	teardown(f);
 }
 
@@ -217,23 +219,23 @@ static void test_sip_edit_start_line_empty_value_and_order(void **state)
 	int subj = sip_msg_find(&f->msg, SIP_HDR_SUBJECT, 0);
 	int cseq = sip_msg_find(&f->msg, SIP_HDR_CSEQ, 0);
 
-	assert_int_equal(sip_edit_replace_start_line(f->ed, "REGISTER sip:scscf1.home1.net SIP/2.0",
-						     37),
-			 0);
+	assert_int_equal(
+		sip_edit_replace_start_line(f->ed, "REGISTER sip:scscf1.home1.net SIP/2.0", 37), 0);
 	assert_int_equal(sip_edit_replace_value(f->ed, (size_t)subj, "hello", 5), 0);
 	/* Insertions at one place keep the order of the calls, before a removal there. */
 	assert_int_equal(sip_edit_insert_before(f->ed, (size_t)cseq, "X-A", "1", 1), 0);
 	assert_int_equal(sip_edit_remove_header(f->ed, (size_t)cseq), 0);
 	assert_int_equal(sip_edit_insert_before(f->ed, (size_t)cseq, "X-B", "2", 1), 0);
 	assert_int_equal(sip_edit_append_header(f->ed, "CSeq", "3 REGISTER", 10), 0);
-	expect_output(f, "REGISTER sip:scscf1.home1.net SIP/2.0" CRLF
-			 "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds8;rport" CRLF
-			 "Max-Forwards: 70" CRLF "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
-			 "To: <sip:user1_public1@home1.net>" CRLF
-			 "Call-ID: apb03a0s09dkjdfglkj49111" CRLF AUTHZ CRLF "Require: sec-agree" CRLF
-			 "Proxy-Require: sec-agree" CRLF "X-A: 1" CRLF "X-B: 2" CRLF
-			 "Supported: path, sec-agree, gruu" CRLF "Subject: hello" CRLF
-			 "Content-Length: 0" CRLF "CSeq: 3 REGISTER" CRLF CRLF);
+	expect_output(
+		f, "REGISTER sip:scscf1.home1.net SIP/2.0" CRLF
+		   "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds8;rport" CRLF
+		   "Max-Forwards: 70" CRLF "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
+		   "To: <sip:user1_public1@home1.net>" CRLF
+		   "Call-ID: apb03a0s09dkjdfglkj49111" CRLF AUTHZ CRLF "Require: sec-agree" CRLF
+		   "Proxy-Require: sec-agree" CRLF "X-A: 1" CRLF "X-B: 2" CRLF
+		   "Supported: path, sec-agree, gruu" CRLF "Subject: hello" CRLF
+		   "Content-Length: 0" CRLF "CSeq: 3 REGISTER" CRLF CRLF);
 	teardown(f);
 }
 
@@ -242,9 +244,10 @@ static void test_sip_edit_single_element_removal_span(void **state)
 	struct fixture *f = setup(challenge_401);
 	struct sip_str v = sip_msg_hdr_value(&f->msg, 0), e, removal;
 	struct sip_hdr_iter it;
-	static const char two[] = "SIP/2.0 200 OK" CRLF
-				  "Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2" CRLF
-				  DIALOG_401 "CSeq: 1 REGISTER" CRLF "Content-Length: 0" CRLF CRLF;
+	static const char two[] =
+		"SIP/2.0 200 OK" CRLF
+		"Via: SIP/2.0/UDP a;branch=z9hG4bK1, SIP/2.0/UDP b;branch=z9hG4bK2" CRLF DIALOG_401
+		"CSeq: 1 REGISTER" CRLF "Content-Length: 0" CRLF CRLF;
 	struct fixture *g = setup(two);
 
 	sip_hdr_iter_init(&it, v.s, v.len);
@@ -268,13 +271,14 @@ static void test_sip_edit_single_element_removal_span(void **state)
 
 static void test_sip_edit_set_body_rewrites_content_length(void **state)
 {
-	static const char with_body[] = "MESSAGE sip:b@h SIP/2.0" CRLF
-					"v: SIP/2.0/TCP h;branch=z9hG4bK1" CRLF "f: <sip:a@h>;tag=1" CRLF
-					"t: <sip:b@h>" CRLF "i: c1" CRLF "CSeq: 5 MESSAGE" CRLF
-					"l: 5" CRLF "Max-Forwards: 70" CRLF CRLF "hello";
-	static const char without[] = "MESSAGE sip:b@h SIP/2.0" CRLF
-				      "v: SIP/2.0/TCP h;branch=z9hG4bK1" CRLF "f: <sip:a@h>;tag=1" CRLF
-				      "t: <sip:b@h>" CRLF "i: c1" CRLF "CSeq: 5 MESSAGE" CRLF CRLF;
+	static const char with_body[] =
+		"MESSAGE sip:b@h SIP/2.0" CRLF "v: SIP/2.0/TCP h;branch=z9hG4bK1" CRLF
+		"f: <sip:a@h>;tag=1" CRLF "t: <sip:b@h>" CRLF "i: c1" CRLF "CSeq: 5 MESSAGE" CRLF
+		"l: 5" CRLF "Max-Forwards: 70" CRLF CRLF "hello";
+	static const char without[] =
+		"MESSAGE sip:b@h SIP/2.0" CRLF "v: SIP/2.0/TCP h;branch=z9hG4bK1" CRLF
+		"f: <sip:a@h>;tag=1" CRLF "t: <sip:b@h>" CRLF "i: c1" CRLF
+		"CSeq: 5 MESSAGE" CRLF CRLF;
 	struct fixture *f = setup(with_body);
 
 	assert_int_equal(sip_edit_set_body(f->ed, "goodbye, world", 14), 0);
@@ -311,15 +315,16 @@ static void test_sip_edit_conflicts_are_refused_and_sticky(void **state)
 
 	/* Two removals may overlap; a replacement may not overlap a removal. */
 	v = sip_msg_hdr_value(&f->msg, (size_t)sip_msg_find(&f->msg, SIP_HDR_SUPPORTED, 0));
-	assert_int_equal(sip_edit_remove_span(f->ed, v.s, 6), 0);	   /* "path, " */
+	assert_int_equal(sip_edit_remove_span(f->ed, v.s, 6), 0);      /* "path, " */
 	assert_int_equal(sip_edit_remove_span(f->ed, v.s + 3, 14), 0); /* "h, sec-agree, " */
 	assert_int_equal(sip_edit_replace_span(f->ed, v.s + 4, 1, ";", 1), -EINVAL);
 	sip_edit_reset(f->ed, &f->msg);
 	assert_int_equal(sip_edit_remove_span(f->ed, v.s, 6), 0);
 	assert_int_equal(sip_edit_remove_span(f->ed, v.s + 3, 14), 0);
-	expect_output(f, REG_HEAD AUTHZ CRLF "Require: sec-agree" CRLF "Proxy-Require: sec-agree" CRLF
-			 "CSeq: 2 REGISTER" CRLF "Supported: gruu" CRLF "Subject:" CRLF
-			 "Content-Length: 0" CRLF CRLF);
+	expect_output(f,
+		      REG_HEAD AUTHZ CRLF "Require: sec-agree" CRLF "Proxy-Require: sec-agree" CRLF
+					  "CSeq: 2 REGISTER" CRLF "Supported: gruu" CRLF
+					  "Subject:" CRLF "Content-Length: 0" CRLF CRLF);
 	teardown(f);
 }
 
@@ -348,8 +353,7 @@ static void test_sip_edit_refuses_injection_and_bad_spans(void **state)
 	sip_edit_reset(f->ed, &f->msg);
 	assert_int_equal(sip_edit_remove_span(f->ed, outside, 3), -EINVAL);
 	sip_edit_reset(f->ed, &f->msg);
-	assert_int_equal(sip_edit_via_set_param(f->ed, elem_of(&f->msg, 0, 0), "received",
-						"a;b"),
+	assert_int_equal(sip_edit_via_set_param(f->ed, elem_of(&f->msg, 0, 0), "received", "a;b"),
 			 -EINVAL);
 	sip_edit_reset(f->ed, &f->msg);
 	expect_output(f, register_2);

@@ -144,9 +144,9 @@ static void test_sip_stream_malformed_and_oversize(void **state)
 {
 	char big[600];
 
-	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "CSeq: 1 OPTIONS" CRLF CRLF,
-				       1024),
-			 -EBADMSG);
+	assert_int_equal(
+		framing_error("OPTIONS sip:a SIP/2.0" CRLF "CSeq: 1 OPTIONS" CRLF CRLF, 1024),
+		-EBADMSG);
 	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l: 0" CRLF
 				       "Content-Length: 0" CRLF CRLF,
 				       1024),
@@ -155,13 +155,14 @@ static void test_sip_stream_malformed_and_oversize(void **state)
 			 -EBADMSG);
 	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l: x" CRLF CRLF, 1024),
 			 -EBADMSG);
-	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l:" CRLF CRLF, 1024), -EBADMSG);
+	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l:" CRLF CRLF, 1024),
+			 -EBADMSG);
 	/* Headers plus body over the limit, by Content-Length alone (nothing of it has come). */
 	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l: 1000" CRLF CRLF, 1024),
 			 -EMSGSIZE);
-	assert_int_equal(framing_error("OPTIONS sip:a SIP/2.0" CRLF "l: 99999999999999" CRLF CRLF,
-				       1024),
-			 -EMSGSIZE);
+	assert_int_equal(
+		framing_error("OPTIONS sip:a SIP/2.0" CRLF "l: 99999999999999" CRLF CRLF, 1024),
+		-EMSGSIZE);
 	/* A header section that never ends within the limit. */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -362,9 +363,11 @@ static void test_sip_transport_udp_drops_are_counted(void **state)
 
 	listen_on(t, SIP_PROTO_UDP, "127.0.0.1", &b);
 	memset(big, 'x', sizeof(big));
-	assert_int_equal(sendto(fd, big, sizeof(big), 0, (struct sockaddr *)&b, sizeof(struct sockaddr_in)),
-			 (ssize_t)sizeof(big));
-	assert_int_equal(sendto(fd, CRLF CRLF, 4, 0, (struct sockaddr *)&b, sizeof(struct sockaddr_in)), 4);
+	assert_int_equal(
+		sendto(fd, big, sizeof(big), 0, (struct sockaddr *)&b, sizeof(struct sockaddr_in)),
+		(ssize_t)sizeof(big));
+	assert_int_equal(
+		sendto(fd, CRLF CRLF, 4, 0, (struct sockaddr *)&b, sizeof(struct sockaddr_in)), 4);
 	assert_int_equal(sendto(fd, msg1, strlen(msg1), 0, (struct sockaddr *)&b,
 				sizeof(struct sockaddr_in)),
 			 (ssize_t)strlen(msg1));

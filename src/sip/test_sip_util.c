@@ -23,21 +23,15 @@
 static const char register_vector[] =
 	"REGISTER sip:registrar.home1.net SIP/2.0" CRLF
 	"Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd];branch=z9hG4bKnashds7" CRLF
-	"Max-Forwards: 70" CRLF
-	"From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
-	"To: <sip:user1_public1@home1.net>" CRLF
-	"Contact: sip:[5555::aaa:bbb:ccc:ddd]" CRLF
+	"Max-Forwards: 70" CRLF "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
+	"To: <sip:user1_public1@home1.net>" CRLF "Contact: sip:[5555::aaa:bbb:ccc:ddd]" CRLF
 	"Call-ID: apb03a0s09dkjdfglkj49111" CRLF
 	"Authorization: Digest username=\"user1_private@home1.net\", "
 	"realm=\"registrar.home1.net\", nonce=\"\", uri=\"sip:registrar.home1.net\", "
 	"response=\"\"" CRLF
 	"Security-Client: ipsec-man; alg=HMAC-SHA1; SPI_U_UDP=12345678; SPI_U_TCP=23456789; "
-	"Port_U_UDP=1357; Port_U_TCP=1358; addr-pref-length=64" CRLF
-	"Require: sec-agree" CRLF
-	"CSeq: 1 REGISTER" CRLF
-	"Expires: 7200" CRLF
-	"Content-Length: 0" CRLF
-	CRLF;
+	"Port_U_UDP=1357; Port_U_TCP=1358; addr-pref-length=64" CRLF "Require: sec-agree" CRLF
+	"CSeq: 1 REGISTER" CRLF "Expires: 7200" CRLF "Content-Length: 0" CRLF CRLF;
 
 /* Two Via lines, compact names, a To with white space after its value, a To tag. */
 static const char options_compact[] =
@@ -131,8 +125,8 @@ static void test_sip_util_100_trying_has_no_tag_and_copies_lines(void **state)
 		    "SIP/2.0 200 Fine" CRLF "v: SIP/2.0/UDP p1;branch=z9hG4bKp1" CRLF
 		    "Via: SIP/2.0/UDP ue;branch=z9hG4bKu1;rport=5070;received=192.0.2.7" CRLF
 		    "f: <sip:a@h>;tag=aa" CRLF "t: <sip:b@h>;tag=zz  " CRLF "i: call-1" CRLF
-		    "CSeq: 9 OPTIONS" CRLF "Content-Type: text/plain" CRLF "Content-Length: 2" CRLF
-		    CRLF "ok");
+		    "CSeq: 9 OPTIONS" CRLF "Content-Type: text/plain" CRLF
+		    "Content-Length: 2" CRLF CRLF "ok");
 	req_free(r);
 }
 
@@ -212,17 +206,27 @@ static void test_sip_util_request_from_scratch(void **state)
 		    "REGISTER sip:registrar.home1.net SIP/2.0" CRLF
 		    "Via: SIP/2.0/UDP [5555::aaa:bbb:ccc:ddd]:1357;branch=z9hG4bKnashds7;rport" CRLF
 		    "Max-Forwards: 70" CRLF "From: <sip:user1_public1@home1.net>;tag=4fa3" CRLF
-		    "To: <sip:user1_public1@home1.net>" CRLF "Call-ID: apb03a0s09dkjdfglkj49111" CRLF
-		    "CSeq: 1 REGISTER" CRLF "Contact: <sip:[5555::aaa:bbb:ccc:ddd]:1357>" CRLF
-		    "Expires: 7200" CRLF "Content-Length: 0" CRLF CRLF);
+		    "To: <sip:user1_public1@home1.net>" CRLF
+		    "Call-ID: apb03a0s09dkjdfglkj49111" CRLF "CSeq: 1 REGISTER" CRLF
+		    "Contact: <sip:[5555::aaa:bbb:ccc:ddd]:1357>" CRLF "Expires: 7200" CRLF
+		    "Content-Length: 0" CRLF CRLF);
 }
 
 static void test_sip_util_request_and_header_checks(void **state)
 {
 	struct sip_util_request rq = {
-		.method = "MESSAGE", .ruri = "sip:b@h", .transport = "TCP", .via_host = "192.0.2.1",
-		.branch = "z9hG4bK1", .from = "<sip:a@h>", .from_tag = "1", .to = "<sip:b@h>",
-		.to_tag = "2", .call_id = "c", .cseq = 7, .max_forwards = 0,
+		.method = "MESSAGE",
+		.ruri = "sip:b@h",
+		.transport = "TCP",
+		.via_host = "192.0.2.1",
+		.branch = "z9hG4bK1",
+		.from = "<sip:a@h>",
+		.from_tag = "1",
+		.to = "<sip:b@h>",
+		.to_tag = "2",
+		.call_id = "c",
+		.cseq = 7,
+		.max_forwards = 0,
 	};
 	struct sip_util_out o;
 	char buf[512];
