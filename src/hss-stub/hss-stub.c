@@ -1,8 +1,8 @@
 /*
  * hss-stub.c — the S-CSCF/HSS stub: command table and main().
  *
- * Today it is an administration tool for the HSS side (authentication vectors, subscribers);
- * the SIP registrar joins it as another command.
+ * The HSS side is administered with "subscriber" and "vector"; "run" is the S-CSCF/registrar
+ * on the network (hss_run.c).
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 #include "hss-stub/hss_cli.h"
 
 static const struct hss_cmd hss_commands[] = {
+    {"run", hss_run_main, "run the S-CSCF/registrar (SIP over UDP and TCP)"},
     {"subscriber", hss_subscriber_main, "add, delete, list and import subscribers"},
     {"vector", hss_vector_main, "compute one Milenage authentication vector"},
 };

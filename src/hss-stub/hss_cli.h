@@ -106,6 +106,9 @@ int hss_cli_flush(const char *cmd);
 /** hss-stub vector: print one authentication vector. */
 int hss_vector_main(int argc, char **argv);
 
+/** hss-stub run: the S-CSCF/registrar on the network (hss_run.c). */
+int hss_run_main(int argc, char **argv);
+
 /** hss-stub subscriber: add, del, list, import. */
 int hss_subscriber_main(int argc, char **argv);
 
