@@ -345,8 +345,36 @@ int config_load(const char *path, struct config *c, FILE *errors)
 	return nerrors + config_check(c, path, errors);
 }
 
+/* The host of the scscf URI as an address: sip:[v6]..., or sip:v4... */
+static int config_scscf_addr(const char *uri, struct xfrm_addr *addr)
+{
+	const char *h = uri + 4, *end;
+	char host[64];
+
+	if (*h == '[') {
+		end = strchr(++h, ']');
+	} else {
+		end = h + strcspn(h, ":;?");
+	}
+	if (!end || end == h || (size_t)(end - h) >= sizeof(host))
+		return -1;
+	memcpy(host, h, (size_t)(end - h));
+	host[end - h] = '\0';
+	return xfrm_addr_parse(host, addr) < 0 ? -1 : 0;
+}
+
+static bool config_has_family(const struct xfrm_addr *addrs, size_t n, int family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].family == family)
+			return true;
+	return false;
+}
+
 int config_check(const struct config *c, const char *path, FILE *errors)
 {
+	struct xfrm_addr scscf;
+
 	int n = 0;
 
 	if (c->naccess == 0)
@@ -355,10 +383,19 @@ int config_check(const struct config *c, const char *path, FILE *errors)
 		n++, fprintf(errors, "%s: no 'core' address: where does the S-CSCF reach us?\n", path);
 	if (c->scscf[0] == '\0')
 		n++, fprintf(errors, "%s: no 'scscf' URI: where do REGISTERs go?\n", path);
+	else if (config_scscf_addr(c->scscf, &scscf) < 0)
+		n++, fprintf(errors, "%s: scscf: the host must be an address (names are not resolved)\n",
+			     path);
+	else if (c->ncore && !config_has_family(c->core, c->ncore, scscf.family))
+		n++, fprintf(errors, "%s: scscf: no 'core' address of its family\n", path);
 	if (c->nue_prefixes == 0)
 		n++, fprintf(errors, "%s: no 'ue-prefix': which addresses may UEs have?\n", path);
 	if (c->port == c->port_s || c->port == c->port_c)
 		n++, fprintf(errors, "%s: the unprotected port is also a protected port\n", path);
+	for (size_t i = 0; i < c->naccess; i++)
+		for (size_t j = 0; j < c->ncore; j++)
+			if (xfrm_addr_equal(&c->access[i], &c->core[j]))
+				n++, fprintf(errors, "%s: an address is both 'access' and 'core'\n", path);
 	return n;
 }
 

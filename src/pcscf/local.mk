@@ -18,3 +18,35 @@ src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS) $(CMOCKA_L
 
 dist_sysconf_DATA += etc/pcscf.conf
 dist_man_MANS += doc/pcscf.conf.5
+
+# The SIP logic without sockets (libpcscf-logic.a): sec-agree choices, registrations,
+# transactions, REGISTER, proxying. pcscfd binds it to the transport and privsep.
+noinst_LIBRARIES += src/pcscf/libpcscf-logic.a
+src_pcscf_libpcscf_logic_a_SOURCES = \
+	src/pcscf/pcscf.h src/pcscf/pcscf_int.h src/pcscf/pcscf.c \
+	src/pcscf/agree.h src/pcscf/agree.c \
+	src/pcscf/reg.h src/pcscf/reg.c \
+	src/pcscf/txn.h src/pcscf/txn.c \
+	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c
+src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
+PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sip/libpcscf-sip.a \
+	src/common/libcommon.a $(PCSCF_XFRM_LIBS)
+
+sbin_PROGRAMS += src/pcscf/pcscfd
+src_pcscf_pcscfd_SOURCES = src/pcscf/pcscfd.c
+src_pcscf_pcscfd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"'
+src_pcscf_pcscfd_LDADD = $(PCSCF_LOGIC_LIBS)
+dist_man_MANS += doc/pcscfd.8
+
+PCSCF_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
+check_PROGRAMS += src/pcscf/test_agree
+TESTS += src/pcscf/test_agree
+src_pcscf_test_agree_SOURCES = src/pcscf/test_agree.c
+src_pcscf_test_agree_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_agree_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += src/pcscf/test_pcscf
+TESTS += src/pcscf/test_pcscf
+src_pcscf_test_pcscf_SOURCES = src/pcscf/test_pcscf.c
+src_pcscf_test_pcscf_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_pcscf_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)

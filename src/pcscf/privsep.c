@@ -14,6 +14,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +255,10 @@ static bool privsep_parent_request(struct privsep_parent *p)
 		privsep_parent_dispatch(p, &m, &reply);
 	}
 	explicit_bzero(&m, sizeof(m));
-	return send(p->cmd_fd, &reply, sizeof(reply), MSG_NOSIGNAL) == sizeof(reply);
+	do
+		n = send(p->cmd_fd, &reply, sizeof(reply), MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR); /* a forwarded signal */
+	return n == sizeof(reply);
 }
 
 static void privsep_parent_forward(void *arg, const struct xfrm_event *event)
@@ -265,6 +269,32 @@ static void privsep_parent_forward(void *arg, const struct xfrm_event *event)
 	/* Never block the parent on a slow child: a lost event is repaired by reconcile. */
 	if (send(p->event_fd, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL) != sizeof(msg))
 		p->events_dropped++;
+}
+
+static volatile pid_t privsep_child_pid;
+
+/* The parent passes the signals meant for the daemon on to the child, which cleans up
+ * (through the parent) and exits; the parent follows when the child has gone. */
+static void privsep_parent_forward_signal(int signo)
+{
+	int saved = errno;
+
+	if (privsep_child_pid > 0)
+		kill(privsep_child_pid, signo);
+	errno = saved;
+}
+
+static void privsep_parent_signals(pid_t child)
+{
+	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = privsep_parent_forward_signal;
+	sigemptyset(&sa.sa_mask);
+	privsep_child_pid = child;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaction(signals[i], &sa, NULL);
 }
 
 static void privsep_parent_serve(struct privsep_parent *p)
@@ -292,6 +322,7 @@ privsep_parent_main(struct privsep_parent *p, pid_t child)
 	struct privsep_reply ready = { .type = PRIVSEP_READY };
 	int status = 0;
 
+	privsep_parent_signals(child);
 	ready.err = xfrm_mgr_new(&p->config, &p->mgr);
 	if (ready.err == 0)
 		ready.err = xfrm_events_open(&p->events);
@@ -316,6 +347,10 @@ static int privsep_drop(const struct passwd *pw)
 		return -errno;
 	/* Changing from root to another uid cleared every capability; keep it that way. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	/* Without the parent the child can do nothing useful; set after the uid change,
+	 * which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0)
 		return -errno;
 	return 0;
 }

@@ -71,7 +71,7 @@ static void test_every_error_is_reported_with_its_line(void **state)
 	(void)state;
 	n = test_load("access 2001:db8:a::1\n"
 		      "core 2001:db8:c::1\n"
-		      "scscf sip:scscf.test\n"
+		      "scscf sip:[2001:db8:c::2]\n"
 		      "ue-prefix 2001:db8:1::/48\n"
 		      "port 70000\n"				/* line 5 */
 		      "protected-ports 5064 5064\n"		/* line 6 */
@@ -101,6 +101,26 @@ static void test_missing_settings_are_named(void **state)
 	assert_non_null(strstr(errors, "no 'scscf' URI"));
 }
 
+static void test_scscf_must_be_a_core_family_address(void **state)
+{
+	struct config c;
+	char errors[1024];
+
+	(void)state;
+	assert_int_equal(test_load("access 2001:db8:a::1\ncore 2001:db8:c::1\n"
+				   "scscf sip:scscf.ims.test;transport=tcp\nue-prefix 2001:db8:1::/48\n",
+				   &c, errors, sizeof(errors)), 1);
+	assert_non_null(strstr(errors, "scscf: the host must be an address"));
+	assert_int_equal(test_load("access 2001:db8:a::1\ncore 2001:db8:c::1\n"
+				   "scscf sip:10.2.0.2:5060\nue-prefix 2001:db8:1::/48\n",
+				   &c, errors, sizeof(errors)), 1);
+	assert_non_null(strstr(errors, "scscf: no 'core' address of its family"));
+	assert_int_equal(test_load("access 2001:db8:a::1\ncore 2001:db8:a::1\n"
+				   "scscf sip:[2001:db8:c::2]\nue-prefix 2001:db8:1::/48\n",
+				   &c, errors, sizeof(errors)), 1);
+	assert_non_null(strstr(errors, "both 'access' and 'core'"));
+}
+
 static void test_unreadable_file_is_an_error(void **state)
 {
 	struct config c;
@@ -122,7 +142,7 @@ static void test_limits_follow_the_config(void **state)
 
 	(void)state;
 	assert_int_equal(test_load("access 2001:db8:a::1 10.1.0.1\ncore 2001:db8:c::1\n"
-				   "scscf sip:x\nue-prefix 2001:db8:1::/48\nmax-expires 600\n"
+				   "scscf sip:[2001:db8:c::2]:5060\nue-prefix 2001:db8:1::/48\nmax-expires 600\n"
 				   "sa-grace 20\nmin-prefix-length 56 28\n",
 				   &c, errors, sizeof(errors)), 0);
 	config_privsep_limits(&c, &l);
@@ -140,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_example_config_loads),
 		cmocka_unit_test(test_every_error_is_reported_with_its_line),
 		cmocka_unit_test(test_missing_settings_are_named),
+		cmocka_unit_test(test_scscf_must_be_a_core_family_address),
 		cmocka_unit_test(test_unreadable_file_is_an_error),
 		cmocka_unit_test(test_limits_follow_the_config),
 	};

@@ -1,0 +1,134 @@
+/*
+ * pcscf.h — the P-CSCF's SIP logic, without sockets or privileges.
+ *
+ * pcscfd feeds every message it receives to pcscf_rx() with the addresses it came by; the
+ * logic parses it, decides, and acts through a table of operations: send a message, and
+ * ask the privileged parent for SPIs and SA sets. pcscfd binds the operations to its
+ * transport and to privsep.h; the unit tests bind them to recorders, so every decision can
+ * be checked without a socket or a kernel.
+ *
+ * Where a message arrived says what it is:
+ *  - an access address, the unprotected port: only an initial REGISTER is served there;
+ *  - an access address, port-s or port-c: it came over a UE's SAs (the guard policies drop
+ *    clear text on those ports), from the address and port the kernel checked;
+ *  - a core address: from the S-CSCF side.
+ *
+ * Time is given by the caller (monotonic milliseconds) to pcscf_rx() and pcscf_tick(),
+ * which expires registrations, pending registrations and transactions.
+ */
+#ifndef PCSCF_PCSCF_H
+#define PCSCF_PCSCF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "pcscf/config.h"
+#include "pcscf/privsep.h"
+#include "sip/sip_transport.h"
+#include "xfrm/xfrm_mgr.h"
+
+/** How a message came, or how it is to be sent. */
+struct pcscf_peer {
+	enum sip_proto proto;		/**< SIP_PROTO_UDP or SIP_PROTO_TCP */
+	struct sockaddr_storage local;	/**< our address and port */
+	struct sockaddr_storage remote; /**< the other end's */
+	uint64_t conn_id;		/**< TCP connection to use first; 0 for none */
+};
+
+/** What the logic asks of its environment; each returns 0 or -errno. */
+struct pcscf_ops {
+	/** Send one message (TCP: on conn_id if still open, else a connection from local). */
+	int (*send)(void *arg, const struct pcscf_peer *to, const char *buf, size_t len);
+	/** privsep_spi_alloc() */
+	int (*spi_alloc)(void *arg, const uint32_t avoid[2], uint32_t *spi);
+	/** privsep_spi_release() */
+	int (*spi_release)(void *arg, uint32_t spi);
+	/** privsep_set_install() */
+	int (*set_install)(void *arg, const struct privsep_set_req *req, uint32_t *reqid);
+	/** privsep_set_delete() */
+	int (*set_delete)(void *arg, uint32_t reqid);
+	/** privsep_set_extend() */
+	int (*set_extend)(void *arg, uint32_t reqid, uint32_t lifetime_s);
+	/** privsep_set_add_address() */
+	int (*set_add_address)(void *arg, uint32_t reqid, const struct xfrm_addr *addr);
+};
+
+/** Counters since pcscf_new(). */
+struct pcscf_stats {
+	uint64_t rx;		  /**< messages given to pcscf_rx() */
+	uint64_t rx_bad;	  /**< messages that did not parse */
+	uint64_t answered_bad;	  /**< of those, requests answered with the parser's status */
+	uint64_t forwarded;	  /**< requests and responses sent on */
+	uint64_t answered;	  /**< responses we generated (421, 494, 400, 403, ...) */
+	uint64_t drop_unprotected; /**< requests other than REGISTER on the unprotected port */
+	uint64_t drop_no_reg;	  /**< protected messages from no registration */
+	uint64_t drop_no_txn;	  /**< responses that match no transaction of ours */
+	uint64_t drop_other;	  /**< anything else dropped (no route, send failed, ...) */
+	uint64_t sets_installed;  /**< SA sets installed */
+	uint64_t sets_deleted;	  /**< SA sets deleted */
+	uint64_t addresses_added; /**< further UE addresses given SAs */
+	uint64_t registrations;	  /**< active registrations now */
+	uint64_t pending;	  /**< registrations in progress now */
+};
+
+struct pcscf;
+
+/**
+ * pcscf_new() - create the logic.
+ * @config: the configuration (copied).
+ * @ops: the operations (kept; must outlive the logic).
+ * @arg: passed to every operation.
+ * @return the logic, or NULL (out of memory, or no usable scscf URI).
+ */
+struct pcscf *pcscf_new(const struct config *config, const struct pcscf_ops *ops, void *arg);
+
+/**
+ * pcscf_free() - free the logic; SA sets are left alone (see pcscf_shutdown()).
+ * @p: the logic, or NULL.
+ */
+void pcscf_free(struct pcscf *p);
+
+/**
+ * pcscf_rx() - handle one received message.
+ * @p: the logic.
+ * @from: how it came (local and remote address, protocol, TCP connection).
+ * @buf: the message.
+ * @len: its length.
+ * @now_ms: monotonic time.
+ */
+void pcscf_rx(struct pcscf *p, const struct pcscf_peer *from, const char *buf, size_t len,
+	      uint64_t now_ms);
+
+/**
+ * pcscf_tick() - expire what is due: registrations (their SA sets are deleted), pending
+ * registrations, old SA sets and transactions. Call it about once a second.
+ * @p: the logic.
+ * @now_ms: monotonic time.
+ */
+void pcscf_tick(struct pcscf *p, uint64_t now_ms);
+
+/**
+ * pcscf_xfrm_event() - a kernel event: an ACQUIRE for an address inside a registered
+ * prefix adds the SAs towards that address; a hard EXPIRE of a set's SA ends the
+ * registration that used it.
+ * @p: the logic.
+ * @event: the event.
+ * @now_ms: monotonic time.
+ */
+void pcscf_xfrm_event(struct pcscf *p, const struct xfrm_event *event, uint64_t now_ms);
+
+/**
+ * pcscf_shutdown() - delete every SA set and forget every registration (clean exit).
+ * @p: the logic.
+ */
+void pcscf_shutdown(struct pcscf *p);
+
+/**
+ * pcscf_get_stats() - copy the counters.
+ * @p: the logic.
+ * @stats: the copy.
+ */
+void pcscf_get_stats(const struct pcscf *p, struct pcscf_stats *stats);
+
+#endif /* PCSCF_PCSCF_H */
