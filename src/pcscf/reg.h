@@ -29,6 +29,7 @@
 #define REG_CALL_ID_MAX 128
 #define REG_SERVER_MAX 320
 #define REG_ADDRS_MAX 8
+#define REG_NONCE_MAX 128
 
 /** One SA set as agreed with a UE. */
 struct reg_sa {
@@ -71,6 +72,7 @@ struct reg_pending {
 	uint32_t cseq;		/**< CSeq of its REGISTER (a retransmission has the same) */
 	uint64_t reg_id;	/**< the registration it renews; 0 for an initial one */
 	struct reg_sa sa;	/**< the offer; installed after the 401 (reqid != 0) */
+	char nonce[REG_NONCE_MAX]; /**< the challenge the set was made for (public) */
 	uint64_t expires_ms;	/**< forgotten (and its set deleted) after this */
 };
 

@@ -333,18 +333,38 @@ static int register_install(struct pcscf *p, const struct pcscf_in *in, const st
 	return 0;
 }
 
+/* The nonce of the first WWW-Authenticate (empty when none or too long). */
+static void register_nonce(const struct sip_msg *msg, char *out, size_t size)
+{
+	struct sip_auth_param n;
+	struct sip_str v;
+
+	out[0] = '\0';
+	if (sip_msg_value_of(msg, SIP_HDR_WWW_AUTHENTICATE, &v) == 0 &&
+	    sip_hdr_auth_find(v.s, v.len, "nonce", &n) == 1 && n.value.len < size)
+		snprintf(out, size, "%.*s", (int)n.value.len, n.value.s);
+}
+
 static void register_401(struct pcscf *p, const struct pcscf_in *in, const struct txn *x)
 {
 	struct reg_pending *pd = reg_pending_find_id(&p->store, x->pending_id);
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], nonce[REG_NONCE_MAX];
 	int ret;
 
 	if (!pd) {
 		fwd_send_edited(p, &x->back);
 		return;
 	}
-	/* A 401 to a retransmitted REGISTER may carry new keys: the set follows the last. */
+	/* The same challenge again (the S-CSCF answering a retransmission): the same set. A
+	 * new challenge brings new keys: the set follows the last one. */
+	register_nonce(in->msg, nonce, sizeof(nonce));
+	if (pd->sa.reqid && nonce[0] && strcmp(nonce, pd->nonce) == 0) {
+		sip_edit_append_header(p->ed, "Security-Server", pd->sa.server, strlen(pd->sa.server));
+		fwd_send_edited(p, &x->back);
+		return;
+	}
 	register_delete_set(p, &pd->sa);
+	snprintf(pd->nonce, sizeof(pd->nonce), "%s", nonce);
 	ret = register_install(p, in, x, pd);
 	if (ret == 0 && agree_server(&pd->sa, pd->sa.server, sizeof(pd->sa.server)) < 0)
 		ret = -EINVAL;

@@ -886,6 +886,31 @@ static void test_pcscf_shutdown_deletes_every_set(void **state)
 	assert_int_equal(st.registrations, 0);
 }
 
+static void test_pcscf_repeated_challenge_keeps_the_set(void **state)
+{
+	struct pcscf *p = *state;
+	char server[512];
+	struct sent *fwd;
+
+	register_to_401(p);
+	snprintf(server, sizeof(server), "%s", hdr(sent_last(), "Security-Server", 0));
+	/* the UE retransmits, the S-CSCF repeats its 401: same set, same Security-Server */
+	rx(p, ACCESS, 5060, UE, 5060, register_vector);
+	fwd = sent_last();
+	scscf_answers(p, fwd, "401 Unauthorized", "1 REGISTER", challenge);
+	assert_int_equal(mock.ninstalls, 1);
+	assert_int_equal(mock.ndeleted, 0);
+	assert_string_equal(hdr(sent_last(), "Security-Server", 0), server);
+	/* another retransmission answered with a new challenge: new keys, a new set */
+	rx(p, ACCESS, 5060, UE, 5060, register_vector);
+	scscf_answers(p, fwd, "401 Unauthorized", "1 REGISTER",
+		      "WWW-Authenticate: Digest realm=\"registrar.home1.net\", nonce=\"bmV3\", "
+		      "algorithm=AKAv1-MD5, ck=\"" IK "\", ik=\"" CK "\"" CRLF);
+	assert_int_equal(mock.ninstalls, 2);
+	assert_int_equal(mock.ndeleted, 1);
+	assert_int_equal(mock.installs[1].ck[0], 0xf7);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -915,6 +940,7 @@ int main(void)
 		T(test_pcscf_acquire_inside_a_prefix_adds_the_address),
 		T(test_pcscf_failed_install_turns_the_401_into_500),
 		T(test_pcscf_shutdown_deletes_every_set),
+		T(test_pcscf_repeated_challenge_keeps_the_set),
 	};
 
 	log_init("test_pcscf", LOG_LEVEL_ERR, false);
