@@ -6,6 +6,7 @@ EXTRA_DIST += bench/xfrm tests/lab/labnet tests/lab/lab.env tests/lab/uml-init t
 	tests/lab/run-tests tests/lab/testlib.sh tests/lab/demo tests/lab/scenario \
 	tests/lab/t-lab-selftest.sh tests/lab/t-xfrm-prefix.sh tests/lab/t-xfrm-guard.sh \
 	tests/lab/t-xfrm-atomic.sh tests/lab/t-xfrm-algs.sh tests/lab/t-xfrm-events.sh tests/lab/t-pcscf-privsep.sh
+EXTRA_DIST += tests/lab/t-pcscf-register.sh
 
 noinst_PROGRAMS += tests/lab/xfrmtool
 tests_lab_xfrmtool_SOURCES = tests/lab/xfrmtool.c
