@@ -44,7 +44,7 @@ int ue_addr_temporary(const struct sockaddr_storage *base, unsigned plen,
 		o->sin6_family = AF_INET6;
 		for (i = 0; i < 16; i++) {
 			unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ? plen - 8 * i : 0;
-			uint8_t mask = (uint8_t)(0xff00u >> keep);
+			uint8_t mask = (uint8_t)(0xffu >> keep); /* the random bits */
 
 			o->sin6_addr.s6_addr[i] = (uint8_t)((b->sin6_addr.s6_addr[i] & ~mask) |
 							    (rnd[i] & mask));

@@ -438,9 +438,19 @@ static int ue_reg_write(struct ue *ue, const struct ue_path *path, const struct 
 				       .from = party, .from_tag = r->from_tag, .to = party,
 				       .call_id = r->call_id, .cseq = ++r->cseq,
 				       .max_forwards = 70};
+	char tampered[UE_VERIFY_MAX];
+	const char *verify = path->sa ? path->sa->verify : NULL;
 	struct sip_util_out o;
 	bool sa = ue_reg_secagree(ue);
 
+	/* tamper-verify over the current set: its first REGISTER already carries the lie (a
+	 * new set's list is altered when it is agreed, see ue_reg_install) */
+	if (r->tamper && path->sa && path->sa == r->cur) {
+		if (ue_secagree_tamper(&r->cur->server, &r->cur->choice, tampered,
+				       sizeof(tampered)) < 0)
+			return -EINVAL;
+		verify = tampered;
+	}
 	snprintf(ruri, sizeof(ruri), "sip:%s", ue->id.domain);
 	snprintf(party, sizeof(party), "<%s>", ue->id.impu);
 	if (sip_util_branch(branch, SIP_UTIL_BRANCH_SIZE) != 0 ||
@@ -455,7 +465,7 @@ static int ue_reg_write(struct ue *ue, const struct ue_path *path, const struct 
 	sip_util_out_header(&o, "Supported", sa ? "path, sec-agree" : "path");
 	if (sa) {
 		sip_util_out_header(&o, "Security-Client", "%s", offer);
-		ue_reg_secagree_headers(ue, &o, path->sa ? path->sa->verify : NULL);
+		ue_reg_secagree_headers(ue, &o, verify);
 	}
 	return sip_util_out_finish(&o, NULL, 0);
 }
