@@ -45,3 +45,4 @@ src_ue_sim_test_ue_dialog_LDADD = $(UE_SIM_LIBS) $(CMOCKA_LIBS)
 src_ue_sim_test_ue_addr_SOURCES = src/ue-sim/test_ue_addr.c
 src_ue_sim_test_ue_addr_CPPFLAGS = $(UE_SIM_TEST_CPPFLAGS)
 src_ue_sim_test_ue_addr_LDADD = $(UE_SIM_LIBS) $(CMOCKA_LIBS)
+dist_man_MANS += doc/ue-sim.8
