@@ -17,3 +17,11 @@ fuzz_replay_sip_stream_LDADD = src/sip/libpcscf-sip.a
 EXTRA_DIST += fuzz/replay-sip_msg.sh fuzz/replay-sip_stream.sh fuzz/sip_msg.dict \
 	fuzz/sip_stream.dict
 TESTS += fuzz/replay-sip_msg.sh fuzz/replay-sip_stream.sh
+
+# hss-stub's SIP side: registrar and stateless proxy on every received message.
+check_PROGRAMS += fuzz/replay_hss_sip
+fuzz_replay_hss_sip_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_hss_sip.c
+fuzz_replay_hss_sip_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
+fuzz_replay_hss_sip_LDADD = $(HSS_SIP_LIBS)
+EXTRA_DIST += fuzz/replay-hss_sip.sh
+TESTS += fuzz/replay-hss_sip.sh

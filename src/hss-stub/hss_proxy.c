@@ -258,6 +258,15 @@ static int hss_proxy_plan(struct hss_sip *s, const struct hss_sip_req *req,
 	return 0;
 }
 
+/* A datagram may lack Content-Length; a stream message must have one (RFC 3261 §18.3). */
+static void hss_proxy_content_length(struct sip_edit *ed, const struct sip_msg *m)
+{
+	struct sip_str body = sip_msg_body(m);
+
+	if (!m->has_content_length)
+		sip_edit_set_body(ed, body.s, body.len);
+}
+
 /* Request line, Route, Via and Max-Forwards edits; the result goes into s->out. */
 static int hss_proxy_edit(struct hss_sip *s, const struct hss_sip_req *req,
 			  const struct hss_proxy_plan *p, const char *via, size_t *len)
@@ -292,6 +301,7 @@ static int hss_proxy_edit(struct hss_sip *s, const struct hss_sip_req *req,
 	} else {
 		sip_edit_append_header(ed, "Max-Forwards", "70", 2);
 	}
+	hss_proxy_content_length(ed, m);
 	return sip_edit_apply(ed, s->out, sizeof(s->out), len);
 }
 
@@ -393,6 +403,7 @@ void hss_proxy_response(struct hss_sip *s, const struct sip_transport_rx *rx,
 	}
 	sip_edit_reset(s->ed, msg);
 	hss_sip_edit_remove_elem(s->ed, &top.e);
+	hss_proxy_content_length(s->ed, msg);
 	if (sip_edit_apply(s->ed, s->out, sizeof(s->out), &len) != 0) {
 		s->stats.dropped++;
 		return;

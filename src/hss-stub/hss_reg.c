@@ -199,6 +199,17 @@ static int hss_reg_subscriber(struct hss_sip *s, struct hss_reg_ctx *c)
 
 /* ---- Require, Request-URI ---- */
 
+/* A response with one more header. */
+static void hss_reg_reply_with(struct hss_sip *s, const struct hss_sip_req *req, int status,
+			       const char *name, const char *value)
+{
+	struct sip_util_out o;
+
+	hss_sip_reply_start(s, req, &o, status, NULL);
+	sip_util_out_header(&o, name, "%s", value);
+	hss_sip_reply_send(s, req, &o);
+}
+
 /* 420 with Unsupported for options we do not have; sec-agree is the P-CSCF's business. */
 static int hss_reg_require(struct hss_sip *s, const struct hss_sip_req *req)
 {
@@ -225,13 +236,7 @@ static int hss_reg_require(struct hss_sip *s, const struct hss_sip_req *req)
 	}
 	if (!len)
 		return 0;
-	{
-		struct sip_util_out o;
-
-		hss_sip_reply_start(s, req, &o, 420, NULL);
-		sip_util_out_header(&o, "Unsupported", "%s", unsupported);
-		hss_sip_reply_send(s, req, &o);
-	}
+	hss_reg_reply_with(s, req, 420, "Unsupported", unsupported);
 	return -1;
 }
 
@@ -459,11 +464,10 @@ static int hss_reg_intervals(struct hss_sip *s, struct hss_reg_ctx *c)
 		uint32_t *e = &c->contacts[i].expires;
 
 		if (*e != 0 && *e < s->cfg.min_expires) {
-			struct sip_util_out o;
+			char min[16];
 
-			hss_sip_reply_start(s, c->req, &o, 423, NULL);
-			sip_util_out_header(&o, "Min-Expires", "%u", s->cfg.min_expires);
-			hss_sip_reply_send(s, c->req, &o);
+			snprintf(min, sizeof(min), "%u", s->cfg.min_expires);
+			hss_reg_reply_with(s, c->req, 423, "Min-Expires", min);
 			return -1;
 		}
 		if (*e > s->cfg.max_expires)

@@ -19,7 +19,8 @@
 #include "hss-stub/hss_sip_int.h"
 
 #define HSS_SIP_TXN_MS	     32000 /* Timer J: 64 * T1 */
-#define HSS_SIP_TXN_MAX	     16384
+#define HSS_SIP_TXN_MAX	     4096
+#define HSS_SIP_TXN_MAX_LEN  16384 /* longer answers are made again, not kept (memory bound) */
 #define HSS_SIP_AUTH_PENDING 65536
 
 /* A response we sent, kept for retransmissions of its request. */
@@ -434,7 +435,7 @@ static void hss_sip_remember(struct hss_sip *s, const struct hss_sip_req *req,
 {
 	struct hss_sip_txn *t;
 
-	if (!req->txn_key[0])
+	if (!req->txn_key[0] || len > HSS_SIP_TXN_MAX_LEN)
 		return;
 	t = calloc(1, sizeof(*t) + len);
 	if (!t)
@@ -619,37 +620,6 @@ static void hss_sip_request(struct hss_sip *s, const struct sip_transport_rx *rx
 		hss_proxy_request(s, &req);
 }
 
-/*
- * A request that does not parse still gets the parser's status when its Via, From, To,
- * Call-ID and CSeq lines were read (RFC 3261 §8.2 and §16.3); it goes back to the source
- * address and port. A request with another SIP-Version is parsed again as SIP/2.0 to find
- * them, and answered 505.
- */
-static void hss_sip_answer_malformed(struct hss_sip *s, const struct sip_transport_rx *rx,
-				     uint64_t now_ms, const struct sip_msg_error *err);
-
-void hss_sip_receive(struct hss_sip *s, const struct sip_transport_rx *rx, uint64_t now_ms)
-{
-	unsigned int flags = rx->proto == SIP_PROTO_TCP ? SIP_PARSE_STREAM : 0;
-	struct sip_msg_error err;
-
-	if (!s || !rx || !rx->buf)
-		return;
-	if (sip_msg_parse(&s->msg, rx->buf, rx->len, flags, &err) != 0) {
-		s->stats.rx_malformed++;
-		log_info("malformed message (%s)", err.reason);
-		hss_sip_answer_malformed(s, rx, now_ms, &err);
-		return;
-	}
-	if (s->msg.is_request) {
-		s->stats.rx_requests++;
-		hss_sip_request(s, rx, now_ms);
-	} else {
-		s->stats.rx_responses++;
-		hss_proxy_response(s, rx, &s->msg);
-	}
-}
-
 /* The request line of @buf with "SIP/2.0" as its version, into s->fixed; 0 or -EINVAL. */
 static int hss_sip_fix_version(struct hss_sip *s, const char *buf, size_t len, size_t *out_len)
 {
@@ -680,6 +650,12 @@ static bool hss_sip_answerable(const struct sip_msg *m)
 	       m->first[SIP_HDR_CALL_ID] >= 0 && m->first[SIP_HDR_CSEQ] >= 0;
 }
 
+/*
+ * A request that does not parse still gets the parser's status when its Via, From, To,
+ * Call-ID and CSeq lines were read (RFC 3261 §8.2 and §16.3); it goes back to the source
+ * address and port. A request with another SIP-Version is parsed again as SIP/2.0 to find
+ * them, and answered 505.
+ */
 static void hss_sip_answer_malformed(struct hss_sip *s, const struct sip_transport_rx *rx,
 				     uint64_t now_ms, const struct sip_msg_error *err)
 {
@@ -705,4 +681,26 @@ static void hss_sip_answer_malformed(struct hss_sip *s, const struct sip_transpo
 	tx.peer = rx->peer;
 	tx.conn_id = rx->conn_id;
 	hss_sip_transmit(s, &tx, (size_t)n);
+}
+
+void hss_sip_receive(struct hss_sip *s, const struct sip_transport_rx *rx, uint64_t now_ms)
+{
+	unsigned int flags = rx->proto == SIP_PROTO_TCP ? SIP_PARSE_STREAM : 0;
+	struct sip_msg_error err;
+
+	if (!s || !rx || !rx->buf)
+		return;
+	if (sip_msg_parse(&s->msg, rx->buf, rx->len, flags, &err) != 0) {
+		s->stats.rx_malformed++;
+		log_info("malformed message (%s)", err.reason);
+		hss_sip_answer_malformed(s, rx, now_ms, &err);
+		return;
+	}
+	if (s->msg.is_request) {
+		s->stats.rx_requests++;
+		hss_sip_request(s, rx, now_ms);
+	} else {
+		s->stats.rx_responses++;
+		hss_proxy_response(s, rx, &s->msg);
+	}
 }

@@ -311,6 +311,23 @@ static void test_hss_proxy_tcp_contact_is_reached_over_tcp(void **state)
 			 0);
 }
 
+static void test_hss_proxy_udp_request_without_length_gets_one_over_tcp(void **state)
+{
+	struct t_fix *f = *state;
+	char text[2048], *cl;
+	struct t_sent *s;
+
+	t_register(f, 2, "<sip:ue2@[2001:db8:1:2::1]:5060;transport=tcp>", NULL);
+	snprintf(text, sizeof(text), "%s", message("sip:ue2@ims.test", NULL, "z9hG4bKcl"));
+	cl = strstr(text, "Content-Length: 5" CRLF);
+	memmove(cl, cl + 19, strlen(cl + 19) + 1);
+	t_rx(f, SIP_PROTO_UDP, PCSCF, 0, text);
+	s = only_sent(f);
+	assert_int_equal(s->proto, SIP_PROTO_TCP);
+	assert_int_equal(sip_msg_parse(&s->msg, s->buf, s->len, SIP_PARSE_STREAM, NULL), 0);
+	assert_string_equal(t_hdr(&s->msg, "Content-Length", 0), "5");
+}
+
 static void test_hss_proxy_retransmission_is_forwarded_with_the_same_branch(void **state)
 {
 	struct t_fix *f = *state;
@@ -363,6 +380,7 @@ int main(void)
 	    T(test_hss_proxy_options_for_the_scscf_is_answered),
 	    T(test_hss_proxy_path_to_ourselves_is_a_loop),
 	    T(test_hss_proxy_tcp_contact_is_reached_over_tcp),
+	    T(test_hss_proxy_udp_request_without_length_gets_one_over_tcp),
 	    T(test_hss_proxy_retransmission_is_forwarded_with_the_same_branch),
 	    T(test_hss_proxy_ipv4_contact_is_reached_from_ipv4),
 	    T(test_hss_proxy_binding_expiry_makes_the_user_unavailable),
