@@ -1,8 +1,9 @@
 /* test_ue_addr.c — random temporary addresses inside a prefix (RFC 4941 §3.3, RFC 5453). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <arpa/inet.h>

@@ -3,10 +3,11 @@
  * aka_auts_verify), TS 35.208 test set 1, and Digest responses checked with an MD5 computed
  * here with OpenSSL's EVP (independent of src/common/digest.c).
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -47,9 +48,8 @@ static void md5_hex(const void *data, size_t len, char out[33])
 }
 
 /* The RFC 2617 qop=auth response, computed here with EVP. */
-static void expected_response(const char *user, const char *realm, const uint8_t *pw,
-			      size_t pw_len, const char *nonce, const char *nc, const char *cnonce,
-			      char out[33])
+static void expected_response(const char *user, const char *realm, const uint8_t *pw, size_t pw_len,
+			      const char *nonce, const char *nc, const char *cnonce, char out[33])
 {
 	char buf[1024], ha1[33], ha2[33];
 	int n = snprintf(buf, sizeof(buf), "%s:%s:", user, realm);
@@ -249,10 +249,12 @@ static void test_ue_auth_refuses_bad_challenges(void **state)
 {
 	static const char *const bad[] = {
 		"Basic realm=\"x\"",
-		"Digest realm=\"home1.net\", nonce=\"I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=\", "
+		"Digest realm=\"home1.net\", "
+		"nonce=\"I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=\", "
 		"algorithm=MD5",
 		"Digest realm=\"home1.net\", nonce=\"AAAA\", algorithm=AKAv1-MD5",
-		"Digest nonce=\"I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=\", algorithm=AKAv1-MD5",
+		"Digest nonce=\"I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=\", "
+		"algorithm=AKAv1-MD5",
 		"Digest realm=\"home1.net\", nonce=\"not base64!\", algorithm=AKAv1-MD5",
 		"Digest realm=\"home1.net\" nonce",
 	};
@@ -265,8 +267,9 @@ static void test_ue_auth_refuses_bad_challenges(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(ue_auth_parse_challenge(bad[i], strlen(bad[i]), &ch, why, sizeof(why)),
-				 -EINVAL);
+		assert_int_equal(
+			ue_auth_parse_challenge(bad[i], strlen(bad[i]), &ch, why, sizeof(why)),
+			-EINVAL);
 	assert_int_equal(ue_auth_parse_challenge(int_only, strlen(int_only), &ch, why, sizeof(why)),
 			 -EOPNOTSUPP);
 }
@@ -279,8 +282,9 @@ static void test_ue_auth_initial_header_is_empty_credentials(void **state)
 	(void)state;
 	make_ident(&id, ts1_k, ts1_opc, 0);
 	assert_true(ue_auth_initial_header(&id, "sip:home1.net", hdr, sizeof(hdr)) > 0);
-	assert_string_equal(hdr, "Digest username=\"user1_private@home1.net\", realm=\"home1.net\", "
-				 "uri=\"sip:home1.net\", nonce=\"\", response=\"\"");
+	assert_string_equal(hdr,
+			    "Digest username=\"user1_private@home1.net\", realm=\"home1.net\", "
+			    "uri=\"sip:home1.net\", nonce=\"\", response=\"\"");
 	param(hdr, "realm", v, sizeof(v));
 	assert_string_equal(v, "home1.net");
 	assert_int_equal(ue_auth_initial_header(&id, "sip:home1.net", hdr, 20), -ENOSPC);

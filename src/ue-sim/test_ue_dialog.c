@@ -1,8 +1,9 @@
 /* test_ue_dialog.c — dialogs from a 2xx (UAC) and from an INVITE (UAS). */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -126,13 +127,14 @@ static void test_ue_dialog_find_by_tags(void **state)
 
 static void test_ue_dialog_refuses_incomplete_messages(void **state)
 {
-	static const char no_contact[] = "SIP/2.0 200 OK\r\n"
-					 "Via: SIP/2.0/UDP [2001:db8:1:1::1]:6101;branch=z9hG4bKabc\r\n"
-					 "From: <sip:ue1@ims.test>;tag=ue1tag\r\n"
-					 "To: <sip:ue2@ims.test>;tag=ue2tag\r\n"
-					 "Call-ID: call-1@ue1\r\n"
-					 "CSeq: 7 INVITE\r\n"
-					 "Content-Length: 0\r\n\r\n";
+	static const char no_contact[] =
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP [2001:db8:1:1::1]:6101;branch=z9hG4bKabc\r\n"
+		"From: <sip:ue1@ims.test>;tag=ue1tag\r\n"
+		"To: <sip:ue2@ims.test>;tag=ue2tag\r\n"
+		"Call-ID: call-1@ue1\r\n"
+		"CSeq: 7 INVITE\r\n"
+		"Content-Length: 0\r\n\r\n";
 	static const char no_tag[] = "SIP/2.0 200 OK\r\n"
 				     "Via: SIP/2.0/UDP [2001:db8:1:1::1]:6101;branch=z9hG4bKabc\r\n"
 				     "From: <sip:ue1@ims.test>;tag=ue1tag\r\n"

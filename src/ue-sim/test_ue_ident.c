@@ -1,8 +1,9 @@
 /* test_ue_ident.c — UE identities from options and from the subscriber file. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>

@@ -1,8 +1,9 @@
-/* test_ue_secagree.c — Security-Client offers, the server entry's choice, tampering, SA params. */
+/* test_ue_secagree.c — Security-Client offers, choosing the server entry, tampering, SA params. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -48,8 +49,9 @@ static void test_ue_secagree_ipsec_man_test_vector_form(void **state)
 
 	(void)state;
 	assert_true(ue_secagree_offer(&o, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "ipsec-man; alg=HMAC-SHA1; SPI_U_UDP=12345678; SPI_U_TCP=23456789; "
-				 "Port_U_UDP=1357; Port_U_TCP=1358; addr-pref-length=64");
+	assert_string_equal(buf,
+			    "ipsec-man; alg=HMAC-SHA1; SPI_U_UDP=12345678; SPI_U_TCP=23456789; "
+			    "Port_U_UDP=1357; Port_U_TCP=1358; addr-pref-length=64");
 }
 
 static void test_ue_secagree_ipsec_man_own_values_parse_back(void **state)
@@ -146,7 +148,8 @@ static void test_ue_secagree_pick_highest_q_of_offered(void **state)
 	o.n_algs = 2;
 	o.ealgs[1] = IPSEC_ENCR_AES_CBC;
 	o.n_ealgs = 2;
-	parse("ipsec-3gpp;alg=hmac-sha-1-96;ealg=des-ede3-cbc;spi-c=1;spi-s=2;port-c=3;port-s=4;q=0.9, "
+	parse("ipsec-3gpp;alg=hmac-sha-1-96;ealg=des-ede3-cbc;spi-c=1;spi-s=2;port-c=3;port-s=4;q="
+	      "0.9, "
 	      "ipsec-3gpp;alg=hmac-sha-1-96;ealg=aes-cbc;spi-c=1111;spi-s=2222;port-c=5064;"
 	      "port-s=5066;q=0.1, "
 	      "ipsec-3gpp;alg=hmac-md5-96;ealg=null;spi-c=3333;spi-s=4444;port-c=5068;port-s=5070;"
@@ -192,7 +195,7 @@ static void test_ue_secagree_pick_skips_incomplete_or_foreign(void **state)
 	struct ue_choice c;
 
 	(void)state;
-	parse("ipsec-3gpp;alg=hmac-sha-1-96;spi-c=1;spi-s=2;port-c=3, "	 /* no port-s */
+	parse("ipsec-3gpp;alg=hmac-sha-1-96;spi-c=1;spi-s=2;port-c=3, "	       /* no port-s */
 	      "ipsec-3gpp;alg=hmac-md5-96;spi-c=1;spi-s=2;port-c=3;port-s=4, " /* not offered */
 	      "ipsec-3gpp;alg=hmac-sha-1-96;mod=UDP-enc-tun;spi-c=1;spi-s=2;port-c=3;port-s=4",
 	      &server);
@@ -224,8 +227,12 @@ static void test_ue_secagree_tamper_breaks_verify(void **state)
 static void test_ue_secagree_set_params_ue_role_on_prefix(void **state)
 {
 	struct ue_offer o = offer(SECAGREE_MECH_IPSEC_3GPP, 64);
-	struct ue_choice c = {.alg = IPSEC_INTEG_HMAC_SHA1_96, .ealg = IPSEC_ENCR_AES_CBC,
-			      .spi_c = 5001, .spi_s = 5002, .port_c = 6200, .port_s = 6201};
+	struct ue_choice c = {.alg = IPSEC_INTEG_HMAC_SHA1_96,
+			      .ealg = IPSEC_ENCR_AES_CBC,
+			      .spi_c = 5001,
+			      .spi_s = 5002,
+			      .port_c = 6200,
+			      .port_s = 6201};
 	struct xfrm_addr ue, pcscf, v4;
 	struct xfrm_set_params p;
 
@@ -263,7 +270,8 @@ static void test_ue_secagree_alg_lists(void **state)
 	assert_int_equal(ue_secagree_parse_algs("hmac-sha-1-96,hmac-md5-96", algs, &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(algs[1], IPSEC_INTEG_HMAC_MD5_96);
-	assert_int_equal(ue_secagree_parse_ealgs("null,aes-cbc,des-ede3-cbc,aes-gcm", ealgs, &n), 0);
+	assert_int_equal(ue_secagree_parse_ealgs("null,aes-cbc,des-ede3-cbc,aes-gcm", ealgs, &n),
+			 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(ealgs[3], IPSEC_ENCR_AES_GCM);
 	assert_int_equal(ue_secagree_parse_algs("hmac-sha-256", algs, &n), -EINVAL);

@@ -1,8 +1,9 @@
 /* test_ue_step.c — the step language. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -33,8 +34,9 @@ static void parse_bad(const char *line, const char *reason)
 
 static void test_ue_step_register_with_every_option(void **state)
 {
-	struct ue_step s = parse_ok("register prefix=64 mech=ipsec-man alg=hmac-sha-1-96,hmac-md5-96 "
-				    "ealg=aes-cbc transport=tcp expires=600 expect=200\n");
+	struct ue_step s =
+		parse_ok("register prefix=64 mech=ipsec-man alg=hmac-sha-1-96,hmac-md5-96 "
+			 "ealg=aes-cbc transport=tcp expires=600 expect=200\n");
 
 	(void)state;
 	assert_int_equal(s.kind, UE_STEP_REGISTER);

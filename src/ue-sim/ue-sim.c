@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "ue-sim/ue.h"
 
@@ -66,10 +68,34 @@ static void uesim_usage(const char *why)
 }
 
 enum {
-	OPT_PCSCF = 256, OPT_SCSCF, OPT_SUBSCRIBERS, OPT_TRANSPORT, OPT_MECH, OPT_NO_IPSEC,
-	OPT_ALG, OPT_EALG, OPT_PREFIX, OPT_EXPIRES, OPT_TIMEOUT, OPT_SPI_BASE, OPT_NO_REFRESH,
-	OPT_LOG_LEVEL, OPT_STEPS, OPT_VERSION, OPT_UE, OPT_IMPI, OPT_IMPU, OPT_DOMAIN, OPT_K,
-	OPT_OPC, OPT_OP, OPT_SQN_MS, OPT_LOCAL, OPT_PORT, OPT_PORTS, OPT_DEV,
+	OPT_PCSCF = 256,
+	OPT_SCSCF,
+	OPT_SUBSCRIBERS,
+	OPT_TRANSPORT,
+	OPT_MECH,
+	OPT_NO_IPSEC,
+	OPT_ALG,
+	OPT_EALG,
+	OPT_PREFIX,
+	OPT_EXPIRES,
+	OPT_TIMEOUT,
+	OPT_SPI_BASE,
+	OPT_NO_REFRESH,
+	OPT_LOG_LEVEL,
+	OPT_STEPS,
+	OPT_VERSION,
+	OPT_UE,
+	OPT_IMPI,
+	OPT_IMPU,
+	OPT_DOMAIN,
+	OPT_K,
+	OPT_OPC,
+	OPT_OP,
+	OPT_SQN_MS,
+	OPT_LOCAL,
+	OPT_PORT,
+	OPT_PORTS,
+	OPT_DEV,
 };
 
 static const struct option uesim_options[] = {
@@ -235,7 +261,8 @@ static bool uesim_ue_option(struct uesim_opts *o, int opt, const char *arg)
 	case OPT_PORTS:
 		if (sscanf(arg, "%u,%u", &c, &s) != 2 || !c || !s || c > 65533 || s > 65533 ||
 		    c == s || c + 2 == s || s + 2 == c)
-			uesim_usage("--ports: C,S expected (re-registrations also use C+2 and S+2)");
+			uesim_usage(
+				"--ports: C,S expected (re-registrations also use C+2 and S+2)");
 		u->port_c = (uint16_t)c, u->port_s = (uint16_t)s;
 		break;
 	case OPT_DEV:
@@ -259,53 +286,10 @@ static void uesim_mech(struct uesim_config *cfg, const char *arg)
 		uesim_usage("--mech: ipsec-3gpp, ipsec-man or none");
 }
 
-static void uesim_global_option(struct uesim_opts *o, struct uesim_config *cfg, int opt,
-				const char *arg)
+/* Options about ue-sim itself rather than its UEs' network. */
+static void uesim_misc_option(struct uesim_opts *o, int opt, const char *arg)
 {
 	switch (opt) {
-	case OPT_PCSCF:
-	case OPT_SCSCF:
-		uesim_hostport(arg, 5060, &cfg->proxy, opt == OPT_PCSCF ? "--pcscf" : "--scscf");
-		cfg->have_proxy = true;
-		cfg->direct = opt == OPT_SCSCF;
-		break;
-	case OPT_SUBSCRIBERS:
-		o->subscribers = arg;
-		break;
-	case OPT_TRANSPORT:
-		cfg->proto = !strcmp(arg, "udp") ? SIP_PROTO_UDP : !strcmp(arg, "tcp") ? SIP_PROTO_TCP : 0;
-		if (!cfg->proto)
-			uesim_usage("--transport: udp or tcp");
-		break;
-	case OPT_MECH:
-		uesim_mech(cfg, arg);
-		break;
-	case OPT_NO_IPSEC:
-		cfg->mech = UE_MECH_NONE;
-		break;
-	case OPT_ALG:
-		if (ue_secagree_parse_algs(arg, cfg->offer.algs, &cfg->offer.n_algs) != 0)
-			uesim_usage("--alg: hmac-sha-1-96, hmac-md5-96, aes-gmac or null, comma-separated");
-		break;
-	case OPT_EALG:
-		if (ue_secagree_parse_ealgs(arg, cfg->offer.ealgs, &cfg->offer.n_ealgs) != 0)
-			uesim_usage("--ealg: null, aes-cbc, des-ede3-cbc or aes-gcm, comma-separated");
-		break;
-	case OPT_PREFIX:
-		cfg->offer.prefix_len = (unsigned)uesim_number(arg, 1, 128, "--prefix");
-		break;
-	case OPT_EXPIRES:
-		cfg->expires = (uint32_t)uesim_number(arg, 1, 1u << 30, "--expires");
-		break;
-	case OPT_TIMEOUT:
-		cfg->txn_timeout_ms = (uint32_t)uesim_number(arg, 1, 3600, "--timeout") * 1000;
-		break;
-	case OPT_SPI_BASE:
-		cfg->spi_next = (uint32_t)uesim_number(arg, 256, 0x7fff0000, "--spi-base");
-		break;
-	case OPT_NO_REFRESH:
-		cfg->refresh = false;
-		break;
 	case OPT_LOG_LEVEL:
 		if ((o->log_level = log_level_from_name(arg)) < 0)
 			uesim_usage("--log-level: err, warn, info or debug");
@@ -324,6 +308,62 @@ static void uesim_global_option(struct uesim_opts *o, struct uesim_config *cfg, 
 		exit(0);
 	default:
 		uesim_usage(NULL);
+	}
+}
+
+static void uesim_global_option(struct uesim_opts *o, struct uesim_config *cfg, int opt,
+				const char *arg)
+{
+	switch (opt) {
+	case OPT_PCSCF:
+	case OPT_SCSCF:
+		uesim_hostport(arg, 5060, &cfg->proxy, opt == OPT_PCSCF ? "--pcscf" : "--scscf");
+		cfg->have_proxy = true;
+		cfg->direct = opt == OPT_SCSCF;
+		break;
+	case OPT_SUBSCRIBERS:
+		o->subscribers = arg;
+		break;
+	case OPT_TRANSPORT:
+		cfg->proto = !strcmp(arg, "udp")   ? SIP_PROTO_UDP
+			     : !strcmp(arg, "tcp") ? SIP_PROTO_TCP
+						   : 0;
+		if (!cfg->proto)
+			uesim_usage("--transport: udp or tcp");
+		break;
+	case OPT_MECH:
+		uesim_mech(cfg, arg);
+		break;
+	case OPT_NO_IPSEC:
+		cfg->mech = UE_MECH_NONE;
+		break;
+	case OPT_ALG:
+		if (ue_secagree_parse_algs(arg, cfg->offer.algs, &cfg->offer.n_algs) != 0)
+			uesim_usage("--alg: hmac-sha-1-96, hmac-md5-96, aes-gmac or null, "
+				    "comma-separated");
+		break;
+	case OPT_EALG:
+		if (ue_secagree_parse_ealgs(arg, cfg->offer.ealgs, &cfg->offer.n_ealgs) != 0)
+			uesim_usage(
+				"--ealg: null, aes-cbc, des-ede3-cbc or aes-gcm, comma-separated");
+		break;
+	case OPT_PREFIX:
+		cfg->offer.prefix_len = (unsigned)uesim_number(arg, 1, 128, "--prefix");
+		break;
+	case OPT_EXPIRES:
+		cfg->expires = (uint32_t)uesim_number(arg, 1, 1u << 30, "--expires");
+		break;
+	case OPT_TIMEOUT:
+		cfg->txn_timeout_ms = (uint32_t)uesim_number(arg, 1, 3600, "--timeout") * 1000;
+		break;
+	case OPT_SPI_BASE:
+		cfg->spi_next = (uint32_t)uesim_number(arg, 256, 0x7fff0000, "--spi-base");
+		break;
+	case OPT_NO_REFRESH:
+		cfg->refresh = false;
+		break;
+	default:
+		uesim_misc_option(o, opt, arg);
 	}
 }
 
@@ -384,7 +424,8 @@ static int uesim_make_ue(struct uesim *sim, const struct uesim_opts *o, struct u
 	if (ue_ident_finish(&u->id, why, sizeof(why)) != 0)
 		return fprintf(stderr, "ue-sim: %s\n", why), -EINVAL;
 	if (!u->have_local)
-		return fprintf(stderr, "ue-sim: %s: --local ADDR is required\n", u->id.name), -EINVAL;
+		return fprintf(stderr, "ue-sim: %s: --local ADDR is required\n", u->id.name),
+		       -EINVAL;
 	ret = ue_new(sim, &u->id, &u->local, u->port ? u->port : 5060, &ue);
 	if (ret)
 		return fprintf(stderr, "ue-sim: %s: cannot open its sockets: %s\n", u->id.name,
@@ -433,8 +474,10 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "ue-sim: cannot create the event loop\n"), 2;
 	for (i = 0; i < o.n_ue && ret == 0; i++)
 		ret = uesim_make_ue(&sim, &o, &o.ue[i]);
-	for (i = 0; i < o.n_ue; i++)
+	for (i = 0; i < o.n_ue; i++) {
 		ue_ident_wipe(&o.ue[i].id);
+		OPENSSL_cleanse(o.ue[i].op, sizeof(o.ue[i].op));
+	}
 	fd = ret ? -1 : uesim_open_steps(o.steps);
 	if (fd >= 0 && (ret = ue_run_start(&sim, fd)) != 0)
 		fprintf(stderr, "ue-sim: cannot read the steps: %s\n", strerror(-ret));

@@ -30,15 +30,15 @@
 #include "ue-sim/ue_step.h"
 #include "xfrm/xfrm_mgr.h"
 
-#define UE_MAX_ADDRS	  8   /* the stable address and temporary ones */
-#define UE_MAX_LISTENERS  40  /* sockets of one UE */
-#define UE_MAX_ROUTES	  8   /* Service-Route entries kept */
-#define UE_URI_MAX	  256
-#define UE_MSG_MAX	  8192 /* largest message we write */
-#define UE_VERIFY_MAX	  2048 /* Security-Verify value */
-#define UE_T1_MS	  500
-#define UE_T2_MS	  4000
-#define UE_REQID_BASE	  0x5e510000u /* our reqids differ from pcscfd's 0x50c50000 */
+#define UE_MAX_ADDRS	 8  /* the stable address and temporary ones */
+#define UE_MAX_LISTENERS 40 /* sockets of one UE */
+#define UE_MAX_ROUTES	 8  /* Service-Route entries kept */
+#define UE_URI_MAX	 256
+#define UE_MSG_MAX	 8192 /* largest message we write */
+#define UE_VERIFY_MAX	 2048 /* Security-Verify value */
+#define UE_T1_MS	 500
+#define UE_T2_MS	 4000
+#define UE_REQID_BASE	 0x5e510000u /* our reqids differ from pcscfd's 0x50c50000 */
 
 struct uesim;
 struct ue;
@@ -48,14 +48,14 @@ struct ue_txn;
 struct uesim_config {
 	struct sockaddr_storage proxy; /**< where requests go: P-CSCF or S-CSCF, unprotected */
 	bool have_proxy;
-	bool direct;		       /**< --scscf: no P-CSCF, Route is the Service-Route only */
-	enum sip_proto proto;	       /**< default transport */
-	enum ue_mech mech;	       /**< default mechanism */
-	struct ue_offer offer;	       /**< default algorithms and prefix (SPIs/ports unused) */
-	uint32_t expires;	       /**< requested registration time */
-	uint32_t txn_timeout_ms;       /**< 64*T1 unless --timeout */
-	uint32_t spi_next;	       /**< our SPI allocator */
-	bool refresh;		       /**< re-register before expiry */
+	bool direct;		 /**< --scscf: no P-CSCF, Route is the Service-Route only */
+	enum sip_proto proto;	 /**< default transport */
+	enum ue_mech mech;	 /**< default mechanism */
+	struct ue_offer offer;	 /**< default algorithms and prefix (SPIs/ports unused) */
+	uint32_t expires;	 /**< requested registration time */
+	uint32_t txn_timeout_ms; /**< 64*T1 unless --timeout */
+	uint32_t spi_next;	 /**< our SPI allocator */
+	bool refresh;		 /**< re-register before expiry */
 };
 
 /** One SA set of a registration (TS 33.203: four SAs) and what was agreed for it. */
@@ -78,8 +78,7 @@ struct ue_path {
 };
 
 /** What a client transaction reports: a final response, or none (timeout). */
-typedef void (*ue_txn_cb)(struct ue *ue, struct ue_txn *txn, const struct sip_msg *resp,
-			  void *arg);
+typedef void (*ue_txn_cb)(struct ue *ue, struct ue_txn *txn, const struct sip_msg *resp, void *arg);
 
 /** A client transaction (RFC 3261 §17.1). */
 struct ue_txn {
@@ -92,8 +91,8 @@ struct ue_txn {
 	struct ue_path path;
 	unsigned interval_ms;
 	uint64_t retrans_timer, timeout_timer, linger_timer;
-	bool completed;	    /**< final response seen; kept a while for retransmissions */
-	char *ack;	    /**< INVITE: the ACK to repeat when the final response repeats */
+	bool completed; /**< final response seen; kept a while for retransmissions */
+	char *ack;	/**< INVITE: the ACK to repeat when the final response repeats */
 	size_t ack_len;
 	ue_txn_cb final_cb; /**< called once: final response or timeout */
 	ue_txn_cb prov_cb;  /**< called for every provisional response, may be NULL */
@@ -134,8 +133,8 @@ struct ue_reg {
 	struct ue_offer offer_tmpl; /**< algorithms and prefix of the last register step */
 	char call_id[64];
 	uint32_t cseq;
-	uint32_t expires;      /**< granted */
-	uint64_t expires_at;   /**< evloop ms */
+	uint32_t expires;    /**< granted */
+	uint64_t expires_at; /**< evloop ms */
 	char service_route[UE_MAX_ROUTES][UE_URI_MAX];
 	size_t n_service_route;
 	char assoc_uri[UE_URI_MAX];
@@ -154,7 +153,7 @@ struct ue_reg {
 	unsigned rounds;
 	uint32_t req_expires;
 	char from_tag[32];
-	const struct ue_secset *op_sa;	 /**< the set the op's first REGISTER went over */
+	const struct ue_secset *op_sa;	/**< the set the op's first REGISTER went over */
 	const struct ue_step *deferred; /**< a step that arrived during a refresh */
 };
 
@@ -163,7 +162,7 @@ struct ue_callop {
 	bool busy;
 	enum ue_step_kind kind;
 	struct ue_txn *txn;
-	uint64_t timer;	 /**< the step's timeout= */
+	uint64_t timer; /**< the step's timeout= */
 	struct ue_dialog *dialog;
 	char call_id[64];
 	char from_tag[32];
@@ -206,7 +205,7 @@ struct ue {
 	struct ue_txn *txns;
 	struct ue_srv *srvs;
 	struct ue_dialog *dialogs;
-	struct ue_dialog *last_dialog; /**< the one hangup/reinvite act on */
+	struct ue_dialog *last_dialog;	     /**< the one hangup/reinvite act on */
 	unsigned in_count[SIP_METHOD_COUNT]; /**< incoming requests per method */
 	unsigned in_seen[SIP_METHOD_COUNT];  /**< of which `expect in` has counted */
 	uint32_t sdp_version;
@@ -215,17 +214,17 @@ struct ue {
 
 /** The step engine's state. */
 struct ue_run {
-	int in_fd;		/**< steps come from here (-1 when read) */
+	int in_fd; /**< steps come from here (-1 when read) */
 	char buf[UE_STEP_LINE_MAX + 2];
 	size_t len;
 	unsigned lineno;
 	bool eof;
 	struct ue_step *queue[64];
 	size_t q_head, q_len;
-	struct ue_step *cur;	/**< the step being run, NULL when idle */
+	struct ue_step *cur; /**< the step being run, NULL when idle */
 	struct ue *cur_ue;
 	uint64_t started;
-	uint64_t step_timer;	/**< sleep, expect timeout, or a step's timeout= */
+	uint64_t step_timer; /**< sleep, expect timeout, or a step's timeout= */
 	uint64_t op_timeout;
 	bool failed;
 	bool quitting;

@@ -46,8 +46,8 @@ int ue_addr_temporary(const struct sockaddr_storage *base, unsigned plen,
 			unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ? plen - 8 * i : 0;
 			uint8_t mask = (uint8_t)(0xffu >> keep); /* the random bits */
 
-			o->sin6_addr.s6_addr[i] = (uint8_t)((b->sin6_addr.s6_addr[i] & ~mask) |
-							    (rnd[i] & mask));
+			o->sin6_addr.s6_addr[i] =
+				(uint8_t)((b->sin6_addr.s6_addr[i] & ~mask) | (rnd[i] & mask));
 		}
 	} while ((plen <= 64 && ue_addr_iid_reserved(o->sin6_addr.s6_addr + 8)) ||
 		 memcmp(&o->sin6_addr, &b->sin6_addr, 16) == 0);

@@ -42,7 +42,7 @@ struct ue_auth {
 	struct ue_challenge ch;
 	int status; /**< AKA_OK, AKA_SYNC_FAILURE or AKA_MAC_FAILURE */
 	struct aka_ue_response resp;
-	uint32_t nc;	/**< nonce count of the last answer */
+	uint32_t nc; /**< nonce count of the last answer */
 	char cnonce[24];
 	char response[DIGEST_HEX_SIZE]; /**< the last response computed */
 };

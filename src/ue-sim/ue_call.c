@@ -26,16 +26,16 @@
 struct ue_call_req {
 	const char *method;
 	const char *ruri;
-	const char *to;	      /**< name-addr */
-	const char *to_tag;   /**< or NULL */
-	const char *from;     /**< name-addr */
+	const char *to;	    /**< name-addr */
+	const char *to_tag; /**< or NULL */
+	const char *from;   /**< name-addr */
 	const char *from_tag;
 	const char *call_id;
 	uint32_t cseq;
-	const char *route;    /**< Route value, "" for none */
-	const char *verify;   /**< Security-Verify override (tamper-verify), or NULL */
-	bool contact;	      /**< add our Contact */
-	const char *ctype;    /**< Content-Type of the body, or NULL */
+	const char *route;  /**< Route value, "" for none */
+	const char *verify; /**< Security-Verify override (tamper-verify), or NULL */
+	bool contact;	    /**< add our Contact */
+	const char *ctype;  /**< Content-Type of the body, or NULL */
 	const char *body;
 	size_t body_len;
 };
@@ -86,10 +86,16 @@ static int ue_call_sdp(struct ue *ue, char *buf, size_t size)
 static int ue_call_write(struct ue *ue, const struct ue_path *path, const struct ue_call_req *cr,
 			 const char *branch, char *buf, size_t size)
 {
-	struct sip_util_request req = {.method = cr->method, .ruri = cr->ruri, .branch = branch,
-				       .from = cr->from, .from_tag = cr->from_tag, .to = cr->to,
-				       .to_tag = cr->to_tag, .call_id = cr->call_id,
-				       .cseq = cr->cseq, .max_forwards = 70};
+	struct sip_util_request req = {.method = cr->method,
+				       .ruri = cr->ruri,
+				       .branch = branch,
+				       .from = cr->from,
+				       .from_tag = cr->from_tag,
+				       .to = cr->to,
+				       .to_tag = cr->to_tag,
+				       .call_id = cr->call_id,
+				       .cseq = cr->cseq,
+				       .max_forwards = 70};
 	char host[SIP_UTIL_ADDR_SIZE];
 	struct sip_util_out o;
 
@@ -157,8 +163,12 @@ static void ue_call_ack(struct ue *ue, struct ue_txn *txn, const struct sip_msg 
 {
 	char buf[UE_MSG_MAX], branch[SIP_UTIL_BRANCH_SIZE], from[UE_URI_MAX + 2];
 	char to[UE_URI_MAX + 2], route[1024], tag[UE_DIALOG_STR_MAX];
-	struct ue_call_req cr = {.method = "ACK", .from = from, .to = to, .to_tag = tag,
-				 .cseq = txn->cseq, .route = route};
+	struct ue_call_req cr = {.method = "ACK",
+				 .from = from,
+				 .to = to,
+				 .to_tag = tag,
+				 .cseq = txn->cseq,
+				 .route = route};
 	struct sip_str t;
 	int len;
 
@@ -298,13 +308,14 @@ static int ue_call_prepare(struct ue *ue, const struct ue_step *step, struct ue_
 	case UE_STEP_TAMPER_VERIFY:
 		cr->method = step->method[0] ? step->method : "MESSAGE";
 		if (strcmp(cr->method, "MESSAGE") == 0) {
-			n = step->has_body ? snprintf(body, body_size, "%s", step->body)
-					   : snprintf(body, body_size, "hello from %s", ue->id.name);
+			n = step->has_body
+				    ? snprintf(body, body_size, "%s", step->body)
+				    : snprintf(body, body_size, "hello from %s", ue->id.name);
 			cr->ctype = "text/plain", cr->body = body, cr->body_len = (size_t)n;
 		}
 		if (step->kind == UE_STEP_TAMPER_VERIFY) {
-			if (!sa || ue_secagree_tamper(&sa->server, &sa->choice, verify,
-						      verify_size) < 0)
+			if (!sa ||
+			    ue_secagree_tamper(&sa->server, &sa->choice, verify, verify_size) < 0)
 				return -ENOTCONN;
 			cr->verify = verify;
 		}
@@ -335,9 +346,8 @@ static void ue_call_launch(struct ue *ue, const struct ue_step *step)
 	enum sip_method m;
 	int len, ret;
 
-	ue_path_request(ue, ue_reg_current_sa(ue), ue->reg.registered ? ue->reg.proto
-								       : ue->sim->cfg.proto,
-			&path);
+	ue_path_request(ue, ue_reg_current_sa(ue),
+			ue->reg.registered ? ue->reg.proto : ue->sim->cfg.proto, &path);
 	ret = ue_call_prepare(ue, step, &cr, body, sizeof(body), verify, sizeof(verify));
 	if (ret == -ENOTCONN)
 		return ue_call_finish(ue, -1, NULL, "no SA set to tamper with (register first)");
@@ -391,8 +401,8 @@ static void ue_call_report(struct ue *ue, const struct sip_msg *req)
 	if (sip_msg_value_of(req, SIP_HDR_FROM, &v) == 0 &&
 	    sip_hdr_nameaddr_parse(v.s, v.len, &na) == 0 && na.uri.len < sizeof(uri))
 		snprintf(uri, sizeof(uri), "%.*s", (int)na.uri.len, na.uri.s);
-	len = (size_t)snprintf(text, sizeof(text), "%.*s from %s",
-			       (int)req->method_str.len, req->method_str.s, uri);
+	len = (size_t)snprintf(text, sizeof(text), "%.*s from %s", (int)req->method_str.len,
+			       req->method_str.s, uri);
 	if (req->method == SIP_METHOD_MESSAGE && n && len + n + 3 < sizeof(text)) {
 		text[len++] = ':', text[len++] = ' ';
 		for (i = 0; i < n; i++) {

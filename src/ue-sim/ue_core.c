@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,32 @@ const char *ue_status_text(const struct sip_msg *resp, char *buf, size_t size)
 	if (len > 0 && (size_t)len + i < size)
 		buf[len + (int)i] = '\0';
 	return buf;
+}
+
+/*
+ * Debug dumps of messages. The values of ck= and ik= (in a 401 straight from an S-CSCF) are
+ * blanked: keys are never logged.
+ */
+static void ue_log_msg(const struct ue *ue, const char *what, const char *buf, size_t len)
+{
+	char *copy;
+	size_t i, j;
+
+	if (!log_enabled(LOG_LEVEL_DEBUG) || !(copy = malloc(len + 1)))
+		return;
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	for (i = 0; i + 4 <= len; i++) {
+		if (strncasecmp(copy + i + 1, "k=\"", 3) != 0 ||
+		    (i > 0 && isalnum((unsigned char)copy[i - 1])) ||
+		    (tolower((unsigned char)copy[i]) != 'c' &&
+		     tolower((unsigned char)copy[i]) != 'i'))
+			continue;
+		for (j = i + 4; j < len && copy[j] != '"'; j++)
+			copy[j] = '*';
+	}
+	log_debug("%s: %s %zu bytes:\n%s", ue->id.name, what, len, copy);
+	free(copy);
 }
 
 /* ---- sockets ---- */
@@ -208,7 +235,7 @@ int ue_send(struct ue *ue, const struct ue_path *path, const char *buf, size_t l
 	if (ret < 0)
 		log_info_ret(ret, "%s: send failed", ue->id.name);
 	else
-		log_debug("%s: sent %zu bytes:\n%.*s", ue->id.name, len, (int)len, buf);
+		ue_log_msg(ue, "sent", buf, len);
 	return ret;
 }
 
@@ -297,7 +324,8 @@ int ue_txn_start(struct ue *ue, const struct ue_path *path, const char *branch,
 	}
 	if (path->proto == SIP_PROTO_UDP)
 		txn->retrans_timer = evloop_timer_add(loop, UE_T1_MS, ue_txn_retransmit, txn);
-	txn->timeout_timer = evloop_timer_add(loop, ue->sim->cfg.txn_timeout_ms, ue_txn_timeout, txn);
+	txn->timeout_timer =
+		evloop_timer_add(loop, ue->sim->cfg.txn_timeout_ms, ue_txn_timeout, txn);
 	txn->next = ue->txns;
 	ue->txns = txn;
 	if (out)
@@ -407,8 +435,7 @@ static int ue_srv_send(struct ue_srv *srv)
 	if (ret < 0)
 		log_info_ret(ret, "%s: cannot send a response", ue->id.name);
 	else
-		log_debug("%s: sent %zu bytes:\n%.*s", ue->id.name, srv->len, (int)srv->len,
-			  srv->resp);
+		ue_log_msg(ue, "sent", srv->resp, srv->len);
 	return ret;
 }
 
@@ -470,7 +497,8 @@ int ue_respond(struct ue *ue, const struct sip_msg *req, const struct sip_transp
 		srv->peer = *rx->peer;
 		srv->next = ue->srvs;
 		ue->srvs = srv;
-		srv->expire_timer = evloop_timer_add(ue->sim->loop, 64 * UE_T1_MS, ue_srv_expire, srv);
+		srv->expire_timer =
+			evloop_timer_add(ue->sim->loop, 64 * UE_T1_MS, ue_srv_expire, srv);
 	}
 	free(srv->resp);
 	srv->resp = malloc(len);
@@ -530,8 +558,12 @@ static void ue_rx(struct sip_transport *t, const struct sip_transport_rx *rx, vo
 	if (!msg)
 		return;
 	sip_util_sockaddr_format(rx->peer, from, sizeof(from));
-	log_debug("%s: received %zu bytes from %s:\n%.*s", ue->id.name, rx->len, from,
-		  (int)rx->len, rx->buf);
+	if (log_enabled(LOG_LEVEL_DEBUG)) {
+		char what[SIP_UTIL_ADDR_SIZE + 16];
+
+		snprintf(what, sizeof(what), "from %s:", from);
+		ue_log_msg(ue, what, rx->buf, rx->len);
+	}
 	if (sip_msg_parse(msg, rx->buf, rx->len, rx->proto == SIP_PROTO_TCP ? SIP_PARSE_STREAM : 0,
 			  &err) != 0)
 		log_info("%s: dropped a message from %s: %s", ue->id.name, from, err.reason);

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "common/log.h"
 #include "sip/sip_hdr.h"
 #include "ue-sim/ue.h"
@@ -78,8 +80,8 @@ static int ue_reg_new_offer(struct ue *ue)
 	if (!ss)
 		return -ENOMEM;
 	ss->offer = r->offer_tmpl;
-	ss->offer.mech = r->mech == UE_MECH_IPSEC_MAN ? SECAGREE_MECH_IPSEC_MAN
-						      : SECAGREE_MECH_IPSEC_3GPP;
+	ss->offer.mech =
+		r->mech == UE_MECH_IPSEC_MAN ? SECAGREE_MECH_IPSEC_MAN : SECAGREE_MECH_IPSEC_3GPP;
 	ss->offer.spi_c = ue_ipsec_spi(ue->sim);
 	ss->offer.spi_s = ue_ipsec_spi(ue->sim);
 	ss->offer.port_c = (uint16_t)(ue->port_c + (shift ? 2 : 0));
@@ -109,7 +111,8 @@ ue_reg_finish(struct ue *ue, int status, const char *reason, const char *fmt, ..
 	r->busy = false;
 	r->deferred = NULL;
 	if (kind == UE_REG_REFRESH)
-		log_info("%s: refresh: %d %s %s", ue->id.name, status, reason ? reason : "", detail);
+		log_info("%s: refresh: %d %s %s", ue->id.name, status, reason ? reason : "",
+			 detail);
 	else
 		ue_run_done(ue, status, reason, "%s", detail);
 	if (next)
@@ -127,8 +130,8 @@ static void ue_reg_schedule(struct ue *ue)
 	evloop_timer_cancel(ue->sim->loop, r->refresh_timer);
 	r->refresh_timer = 0;
 	if (r->registered && r->expires && ue->sim->cfg.refresh)
-		r->refresh_timer = evloop_timer_add(ue->sim->loop, s ? s * 1000 : 500, ue_reg_refresh,
-						    ue);
+		r->refresh_timer =
+			evloop_timer_add(ue->sim->loop, s ? s * 1000 : 500, ue_reg_refresh, ue);
 }
 
 static void ue_reg_refresh(struct evloop *loop, uint64_t id, void *arg)
@@ -147,8 +150,8 @@ static void ue_reg_refresh(struct evloop *loop, uint64_t id, void *arg)
 /* ---- the 200 ---- */
 
 /* Copy every element of every header @id into @out (at most @max). */
-static size_t ue_reg_elements(const struct sip_msg *msg, enum sip_hdr_id id,
-			      char out[][UE_URI_MAX], size_t max)
+static size_t ue_reg_elements(const struct sip_msg *msg, enum sip_hdr_id id, char out[][UE_URI_MAX],
+			      size_t max)
 {
 	struct sip_hdr_iter it;
 	struct sip_str v, elem;
@@ -223,8 +226,8 @@ static void ue_reg_ok(struct ue *ue, const struct sip_msg *resp)
 		ue_reg_finish(ue, resp->status, status + 4, "SAs deleted");
 		return;
 	}
-	r->n_service_route = ue_reg_elements(resp, SIP_HDR_SERVICE_ROUTE, r->service_route,
-					     UE_MAX_ROUTES);
+	r->n_service_route =
+		ue_reg_elements(resp, SIP_HDR_SERVICE_ROUTE, r->service_route, UE_MAX_ROUTES);
 	if (ue_reg_elements(resp, SIP_HDR_P_ASSOCIATED_URI, &r->assoc_uri, 1) == 0)
 		r->assoc_uri[0] = '\0';
 	r->registered = true;
@@ -243,6 +246,14 @@ static void ue_reg_ok(struct ue *ue, const struct sip_msg *resp)
 }
 
 /* ---- the 401 ---- */
+
+/* CK and IK are in the kernel's SAs now (or never needed): only RES is kept, for the
+ * Authorization of later re-REGISTERs. */
+static void ue_reg_forget_keys(struct ue_reg *r)
+{
+	OPENSSL_cleanse(r->auth.resp.ck, sizeof(r->auth.resp.ck));
+	OPENSSL_cleanse(r->auth.resp.ik, sizeof(r->auth.resp.ik));
+}
 
 /* The first AKAv1-MD5 challenge of the 401. */
 static int ue_reg_find_challenge(const struct sip_msg *resp, struct ue_challenge *ch, char *why,
@@ -353,7 +364,8 @@ static void ue_reg_challenge(struct ue *ue, const struct sip_msg *resp)
 	ret = ue_auth_run(&ue->id, &ch, uri, "REGISTER", &r->auth);
 	r->have_auth = ret == AKA_OK;
 	if (ret == AKA_MAC_FAILURE)
-		return ue_reg_finish(ue, -1, NULL, "AKA: MAC failure, the network is not authentic");
+		return ue_reg_finish(ue, -1, NULL,
+				     "AKA: MAC failure, the network is not authentic");
 	if (ret == AKA_SYNC_FAILURE && r->resynced)
 		return ue_reg_finish(ue, -1, NULL, "AKA: SQN still out of range after a resync");
 	if (ret < 0)
@@ -365,9 +377,13 @@ static void ue_reg_challenge(struct ue *ue, const struct sip_msg *resp)
 			 (unsigned long long)ue->id.sqn.sqn_ms);
 		return ue_reg_send(ue, r->op_sa, &r->auth);
 	}
-	if (!ue_reg_secagree(ue))
+	if (!ue_reg_secagree(ue)) {
+		ue_reg_forget_keys(r);
 		return ue_reg_send(ue, r->op_sa, &r->auth);
-	if (ue_reg_install(ue, resp, why, sizeof(why)) != 0)
+	}
+	ret = ue_reg_install(ue, resp, why, sizeof(why));
+	ue_reg_forget_keys(r);
+	if (ret != 0)
 		return ue_reg_finish(ue, -1, NULL, "%s", why);
 	ue_reg_send(ue, r->pending, &r->auth);
 }
@@ -434,9 +450,14 @@ static int ue_reg_write(struct ue *ue, const struct ue_path *path, const struct 
 {
 	struct ue_reg *r = &ue->reg;
 	char ruri[UE_URI_MAX + 8], party[UE_URI_MAX + 2], authz[1024], offer[1024];
-	struct sip_util_request req = {.method = "REGISTER", .ruri = ruri, .branch = branch,
-				       .from = party, .from_tag = r->from_tag, .to = party,
-				       .call_id = r->call_id, .cseq = ++r->cseq,
+	struct sip_util_request req = {.method = "REGISTER",
+				       .ruri = ruri,
+				       .branch = branch,
+				       .from = party,
+				       .from_tag = r->from_tag,
+				       .to = party,
+				       .call_id = r->call_id,
+				       .cseq = ++r->cseq,
 				       .max_forwards = 70};
 	char tampered[UE_VERIFY_MAX];
 	const char *verify = path->sa ? path->sa->verify : NULL;
@@ -551,7 +572,7 @@ void ue_reg_step(struct ue *ue, const struct ue_step *step)
 	if (step->kind == UE_STEP_TAMPER_VERIFY && !ue_reg_secagree(ue))
 		return ue_run_done(ue, -1, NULL, "tamper-verify needs sec-agree (mech is none)");
 	ue_reg_start(ue, step,
-		     initial			       ? UE_REG_INITIAL
+		     initial				? UE_REG_INITIAL
 		     : step->kind == UE_STEP_DEREGISTER ? UE_REG_DE
 							: UE_REG_RE);
 }

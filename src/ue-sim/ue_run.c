@@ -46,7 +46,7 @@ static const char *ue_run_step_text(const struct ue_step *s, char *buf, size_t s
 		snprintf(buf, size, "expect in %s", s->method);
 	else if (s->kind == UE_STEP_EXPECT)
 		snprintf(buf, size, "expect %s",
-			 s->check == UE_CHECK_SAS	    ? "sas"
+			 s->check == UE_CHECK_SAS	   ? "sas"
 			 : s->check == UE_CHECK_REGISTERED ? "registered"
 							   : "unregistered");
 	else
@@ -72,7 +72,10 @@ static void ue_run_print_result(struct ue *ue, int status, const char *reason, c
 	snprintf(extra, sizeof(extra), "%s%s%.2f s", detail, detail[0] ? ", " : "", t);
 	if (status == 1 || status == -1) {
 		printf("%s %s%s%s%s\n", status == 1 ? "ok" : "FAIL", who, what,
-		       !detail[0] ? "" : status == 1 ? " " : ": ", detail);
+		       !detail[0]    ? ""
+		       : status == 1 ? " "
+				     : ": ",
+		       detail);
 		run->failed |= status == -1;
 		return;
 	}
@@ -390,8 +393,8 @@ static void ue_run_stop(struct evloop *loop, uint64_t id, void *arg)
 	sim->n_ues = 0;
 	while (sim->run.q_len) {
 		free(sim->run.queue[sim->run.q_head]);
-		sim->run.q_head = (sim->run.q_head + 1) % (sizeof(sim->run.queue) /
-							   sizeof(sim->run.queue[0]));
+		sim->run.q_head = (sim->run.q_head + 1) %
+				  (sizeof(sim->run.queue) / sizeof(sim->run.queue[0]));
 		sim->run.q_len--;
 	}
 	free(sim->run.cur);

@@ -14,8 +14,8 @@ struct ue_sa_out {
 	bool full;
 };
 
-__attribute__((format(printf, 2, 3))) static void ue_sa_printf(struct ue_sa_out *o,
-							       const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void ue_sa_printf(struct ue_sa_out *o, const char *fmt,
+							       ...)
 {
 	va_list ap;
 	int n;
@@ -48,8 +48,9 @@ static const char *ue_secagree_man_alg(enum ipsec_integ integ)
 static void ue_secagree_entry_3gpp(struct ue_sa_out *o, const struct ue_offer *of,
 				   enum ipsec_integ integ, enum ipsec_encr encr)
 {
-	ue_sa_printf(o, "ipsec-3gpp; alg=%s; ealg=%s; spi-c=%u; spi-s=%u; port-c=%u; port-s=%u; "
-			"prot=esp; mod=trans",
+	ue_sa_printf(o,
+		     "ipsec-3gpp; alg=%s; ealg=%s; spi-c=%u; spi-s=%u; port-c=%u; port-s=%u; "
+		     "prot=esp; mod=trans",
 		     ipsec_integ_name(integ), ipsec_encr_name(encr), of->spi_c, of->spi_s,
 		     of->port_c, of->port_s);
 }
@@ -73,8 +74,7 @@ static bool ue_secagree_offer_ok(const struct ue_offer *o)
 {
 	return (o->mech == SECAGREE_MECH_IPSEC_3GPP || o->mech == SECAGREE_MECH_IPSEC_MAN) &&
 	       o->n_algs <= UE_SECAGREE_MAX_ALGS && o->n_ealgs <= UE_SECAGREE_MAX_ALGS &&
-	       o->spi_c >= 256 && o->spi_s >= 256 && o->port_c && o->port_s &&
-	       o->prefix_len <= 128;
+	       o->spi_c >= 256 && o->spi_s >= 256 && o->port_c && o->port_s && o->prefix_len <= 128;
 }
 
 int ue_secagree_offer(const struct ue_offer *o, char *buf, size_t size)

@@ -43,7 +43,8 @@ static const struct {
 	{"call", UE_STEP_CALL, 1, 1, OPT_EXPECT | OPT_TIMEOUT},
 	{"reinvite", UE_STEP_REINVITE, 0, 0, OPT_EXPECT | OPT_TIMEOUT},
 	{"hangup", UE_STEP_HANGUP, 0, 0, OPT_EXPECT | OPT_TIMEOUT},
-	{"tamper-verify", UE_STEP_TAMPER_VERIFY, 0, 0, OPT_EXPECT | OPT_METHOD | OPT_URI | OPT_TIMEOUT},
+	{"tamper-verify", UE_STEP_TAMPER_VERIFY, 0, 0,
+	 OPT_EXPECT | OPT_METHOD | OPT_URI | OPT_TIMEOUT},
 	{"sleep", UE_STEP_SLEEP, 1, 1, 0},
 	{"expect", UE_STEP_EXPECT, 1, 2, OPT_TIMEOUT},
 	{"quit", UE_STEP_QUIT, 0, 0, 0},
@@ -84,8 +85,8 @@ static int ue_step_tokens(char *buf, char **tok, size_t max)
 		tok[n++] = w;
 		bool quoted = false;
 
-		while (*r && (quoted || (*r != ' ' && *r != '\t' && *r != '\r' && *r != '\n' &&
-					 *r != '#'))) {
+		while (*r && (quoted ||
+			      (*r != ' ' && *r != '\t' && *r != '\r' && *r != '\n' && *r != '#'))) {
 			if (*r == '"') {
 				quoted = !quoted;
 				r++;
@@ -201,7 +202,9 @@ static int ue_step_option(struct ue_step *s, unsigned allowed, const char *name,
 	if (strcmp(name, "ealg") == 0 && (allowed & OPT_EALG))
 		return ue_secagree_parse_ealgs(v, s->ealgs, &s->n_ealgs);
 	if (strcmp(name, "transport") == 0 && (allowed & OPT_TRANSPORT)) {
-		s->transport = !strcmp(v, "udp") ? SIP_PROTO_UDP : !strcmp(v, "tcp") ? SIP_PROTO_TCP : 0;
+		s->transport = !strcmp(v, "udp")   ? SIP_PROTO_UDP
+			       : !strcmp(v, "tcp") ? SIP_PROTO_TCP
+						   : 0;
 		return s->transport ? 0 : -EINVAL;
 	}
 	if (strcmp(name, "expires") == 0 && (allowed & OPT_EXPIRES)) {
@@ -314,7 +317,8 @@ int ue_step_parse(const char *line, struct ue_step *step, char *why, size_t why_
 	memset(step, 0, sizeof(*step));
 	step->expires = -1;
 	if (strlen(line) > UE_STEP_LINE_MAX)
-		return ue_step_why(why, why_size, "line longer than %d characters", UE_STEP_LINE_MAX);
+		return ue_step_why(why, why_size, "line longer than %d characters",
+				   UE_STEP_LINE_MAX);
 	strcpy(buf, line);
 	n = ue_step_tokens(buf, tok, UE_STEP_MAX_TOKENS);
 	if (n < 0)
