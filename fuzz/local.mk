@@ -25,3 +25,11 @@ fuzz_replay_hss_sip_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
 fuzz_replay_hss_sip_LDADD = $(HSS_SIP_LIBS)
 EXTRA_DIST += fuzz/replay-hss_sip.sh
 TESTS += fuzz/replay-hss_sip.sh
+
+# ue-sim: AKA challenges, the Security-Server choice, dialogs (what it reads beyond src/sip).
+check_PROGRAMS += fuzz/replay_ue_rx
+fuzz_replay_ue_rx_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_ue_rx.c
+fuzz_replay_ue_rx_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
+fuzz_replay_ue_rx_LDADD = $(UE_SIM_LIBS)
+EXTRA_DIST += fuzz/replay-ue_rx.sh
+TESTS += fuzz/replay-ue_rx.sh
