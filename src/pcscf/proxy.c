@@ -245,7 +245,8 @@ static struct reg *proxy_term_reg(struct pcscf *p, const struct sip_msg *msg)
 	struct sip_uri uri;
 	char host[INET6_ADDRSTRLEN];
 
-	if (sip_uri_parse(msg->ruri.s, msg->ruri.len, &uri) < 0 || uri.host.len >= sizeof(host))
+	if (sip_uri_parse(msg->ruri.s, msg->ruri.len, &uri) < 0 || !uri.host.len ||
+	    uri.host.len >= sizeof(host))
 		return NULL;
 	memcpy(host, uri.host.s, uri.host.len);
 	host[uri.host.len] = '\0';

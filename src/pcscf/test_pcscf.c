@@ -285,17 +285,23 @@ static const char register_vector[] =
 	"Port_U_UDP=1357; Port_U_TCP=1358; addr-pref-length=64" CRLF "Require: sec-agree" CRLF
 	"CSeq: 1 REGISTER" CRLF "Expires: 7200" CRLF "Content-Length: 0" CRLF CRLF;
 
-/* The S-CSCF's answer to what we forwarded (@via_lines: our Via and the UE's). */
+/* The S-CSCF's answer to what we forwarded (our Via and the UE's). */
+static void scscf_text(const struct sent *fwd, const char *status, const char *cseq,
+		       const char *extra, char *text, size_t size)
+{
+	snprintf(text, size,
+		 "SIP/2.0 %s" CRLF "Via: %s" CRLF "Via: %s" CRLF "From: %s" CRLF "To: %s;tag=s1" CRLF
+		 "Call-ID: %s" CRLF "CSeq: %s" CRLF "%s" "Content-Length: 0" CRLF CRLF,
+		 status, hdr(fwd, "Via", 0), hdr(fwd, "Via", 1), hdr(fwd, "From", 0), hdr(fwd, "To", 0),
+		 hdr(fwd, "Call-ID", 0), cseq, extra);
+}
+
 static void scscf_answers(struct pcscf *p, const struct sent *fwd, const char *status,
 			  const char *cseq, const char *extra)
 {
 	char text[4096];
 
-	snprintf(text, sizeof(text),
-		 "SIP/2.0 %s" CRLF "Via: %s" CRLF "Via: %s" CRLF "From: %s" CRLF "To: %s;tag=s1" CRLF
-		 "Call-ID: %s" CRLF "CSeq: %s" CRLF "%s" "Content-Length: 0" CRLF CRLF,
-		 status, hdr(fwd, "Via", 0), hdr(fwd, "Via", 1), hdr(fwd, "From", 0), hdr(fwd, "To", 0),
-		 hdr(fwd, "Call-ID", 0), cseq, extra);
+	scscf_text(fwd, status, cseq, extra, text, sizeof(text));
 	rx(p, CORE, 5060, SCSCF, 5060, text);
 }
 
@@ -911,6 +917,82 @@ static void test_pcscf_repeated_challenge_keeps_the_set(void **state)
 	assert_int_equal(mock.installs[1].ck[0], 0xf7);
 }
 
+/* Mutate @text (flip, insert CR/LF/NUL/commas/quotes, truncate) with a fixed seed. */
+static size_t mutate(const char *text, char *out, size_t size, uint32_t *seed)
+{
+	static const char bytes[] = "\r\n\0,;=\"<>:[] 9zZ\xff";
+	size_t len = strlen(text), n;
+
+	memcpy(out, text, len);
+	n = 1 + (*seed >> 8) % 4;
+	while (n-- && len > 2) {
+		*seed = *seed * 1103515245u + 12345u;
+		size_t at = (*seed >> 4) % len;
+
+		switch ((*seed >> 24) % 4) {
+		case 0:
+			out[at] = bytes[(*seed >> 12) % (sizeof(bytes) - 1)];
+			break;
+		case 1:
+			if (len + 1 < size) {
+				memmove(out + at + 1, out + at, len - at);
+				out[at] = bytes[(*seed >> 12) % (sizeof(bytes) - 1)];
+				len++;
+			}
+			break;
+		case 2:
+			memmove(out + at, out + at + 1, len - at - 1);
+			len--;
+			break;
+		default:
+			len = at + 1;
+		}
+	}
+	return len;
+}
+
+/* Mutated REGISTERs, 401s, protected requests and responses, on every side: nothing
+ * crashes (ASan/UBSan builds check memory), nothing unexpected is installed. */
+static void test_pcscf_mutated_messages_are_survived(void **state)
+{
+	static const struct {
+		const char *local, *remote;
+		uint16_t lport, rport;
+	} from[] = { { ACCESS, UE, 5060, 5060 }, { ACCESS, UE, 5064, 1357 },
+		     { ACCESS, UE, 5064, 1357 }, { CORE, SCSCF, 5060, 5060 },
+		     { CORE, SCSCF, 5060, 5060 }, { ACCESS, UE, 5066, 1358 } };
+	struct pcscf *p = *state;
+	char out[4096], *text[6];
+	uint32_t seed = 0x5eed;
+	struct pcscf_peer pe;
+
+	register_fully(p);
+	text[0] = strdup(register_vector);
+	text[1] = strdup(protected_register(SERVER_MAN, "600"));
+	text[2] = strdup(message_from(UE, ""));
+	text[3] = strdup(terminating_invite);
+	rx(p, ACCESS, 5060, UE, 5060, register_vector);
+	scscf_text(sent_last(), "401 Unauthorized", "1 REGISTER", challenge, out, sizeof(out));
+	text[4] = strdup(out);
+	rx(p, CORE, 5060, SCSCF, 5060, terminating_invite);
+	snprintf(out, sizeof(out),
+		 "SIP/2.0 200 OK" CRLF "Via: %s" CRLF "Via: %s" CRLF "From: <sip:user2@home1.net>;tag=i1" CRLF
+		 "To: <sip:user1_public1@home1.net>;tag=u1" CRLF "Call-ID: inv1" CRLF "CSeq: 1 INVITE" CRLF
+		 "Content-Length: 0" CRLF CRLF,
+		 hdr(sent_last(), "Via", 0), hdr(sent_last(), "Via", 1));
+	text[5] = strdup(out);
+	for (unsigned i = 0; i < 60000; i++) {
+		size_t len = mutate(text[i % 6], out, sizeof(out), &seed);
+
+		peer(&pe, from[i % 6].local, from[i % 6].lport, from[i % 6].remote, from[i % 6].rport);
+		pe.proto = i % 12 < 6 ? SIP_PROTO_UDP : SIP_PROTO_TCP;
+		pcscf_rx(p, &pe, out, len, now_ms);
+	}
+	for (int k = 0; k < 6; k++)
+		free(text[k]);
+	pcscf_shutdown(p);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -941,6 +1023,7 @@ int main(void)
 		T(test_pcscf_failed_install_turns_the_401_into_500),
 		T(test_pcscf_shutdown_deletes_every_set),
 		T(test_pcscf_repeated_challenge_keeps_the_set),
+		T(test_pcscf_mutated_messages_are_survived),
 	};
 
 	log_init("test_pcscf", LOG_LEVEL_ERR, false);
