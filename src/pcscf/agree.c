@@ -148,12 +148,13 @@ static bool agree_encr_accepted(const struct config *c, enum ipsec_encr encr)
 
 static bool agree_has_ids(const struct secagree_mech *m)
 {
-	uint32_t need = m->type == SECAGREE_MECH_IPSEC_3GPP
-				? SECAGREE_HAS(SECAGREE_F_SPI_C) | SECAGREE_HAS(SECAGREE_F_SPI_S) |
-					  SECAGREE_HAS(SECAGREE_F_PORT_C) | SECAGREE_HAS(SECAGREE_F_PORT_S)
-				: SECAGREE_HAS(SECAGREE_F_SPI_U_UDP) | SECAGREE_HAS(SECAGREE_F_SPI_U_TCP) |
-					  SECAGREE_HAS(SECAGREE_F_PORT_U_UDP) |
-					  SECAGREE_HAS(SECAGREE_F_PORT_U_TCP);
+	uint32_t need =
+		m->type == SECAGREE_MECH_IPSEC_3GPP
+			? SECAGREE_HAS(SECAGREE_F_SPI_C) | SECAGREE_HAS(SECAGREE_F_SPI_S) |
+				  SECAGREE_HAS(SECAGREE_F_PORT_C) | SECAGREE_HAS(SECAGREE_F_PORT_S)
+			: SECAGREE_HAS(SECAGREE_F_SPI_U_UDP) | SECAGREE_HAS(SECAGREE_F_SPI_U_TCP) |
+				  SECAGREE_HAS(SECAGREE_F_PORT_U_UDP) |
+				  SECAGREE_HAS(SECAGREE_F_PORT_U_TCP);
 
 	return (m->present & need) == need;
 }
@@ -292,10 +293,9 @@ static void agree_server_ids(struct secagree_mech *m, const struct reg_sa *sa)
 	} else {
 		m->spi_p_udp = sa->pcscf.spi_c, m->spi_p_tcp = sa->pcscf.spi_s;
 		m->port_p_udp = sa->pcscf.port_c, m->port_p_tcp = sa->pcscf.port_s;
-		m->present |= SECAGREE_HAS(SECAGREE_F_SPI_P_UDP) |
-			      SECAGREE_HAS(SECAGREE_F_SPI_P_TCP) |
-			      SECAGREE_HAS(SECAGREE_F_PORT_P_UDP) |
-			      SECAGREE_HAS(SECAGREE_F_PORT_P_TCP);
+		m->present |=
+			SECAGREE_HAS(SECAGREE_F_SPI_P_UDP) | SECAGREE_HAS(SECAGREE_F_SPI_P_TCP) |
+			SECAGREE_HAS(SECAGREE_F_PORT_P_UDP) | SECAGREE_HAS(SECAGREE_F_PORT_P_TCP);
 	}
 }
 
@@ -341,11 +341,13 @@ int agree_caps(const struct config *config, char *buf, size_t size)
 				continue;
 			secagree_mech_init(&m, SECAGREE_MECH_IPSEC_3GPP);
 			agree_set_token(&m, SECAGREE_F_ALG, m.alg, ipsec_integ_name(integs[i]));
-			agree_set_token(&m, SECAGREE_F_EALG, m.ealg, ipsec_encr_name(config->encr[e]));
+			agree_set_token(&m, SECAGREE_F_EALG, m.ealg,
+					ipsec_encr_name(config->encr[e]));
 			agree_set_token(&m, SECAGREE_F_PROT, m.prot, "esp");
 			agree_set_token(&m, SECAGREE_F_MOD, m.mod, "trans");
 			m.port_c = config->port_c, m.port_s = config->port_s;
-			m.present |= SECAGREE_HAS(SECAGREE_F_PORT_C) | SECAGREE_HAS(SECAGREE_F_PORT_S);
+			m.present |=
+				SECAGREE_HAS(SECAGREE_F_PORT_C) | SECAGREE_HAS(SECAGREE_F_PORT_S);
 			n = snprintf(buf + used, size - used, "%s", count ? ", " : "");
 			if (n < 0 || (size_t)n >= size - used)
 				return -ENOSPC;

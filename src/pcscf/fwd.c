@@ -137,7 +137,8 @@ int fwd_reply_start(struct pcscf *p, struct sip_util_out *o, const struct sip_ms
 	sip_util_out_init(o, p->out, sizeof(p->out));
 	if (!reason)
 		reason = sip_util_reason(status);
-	if (sip_util_random_token(tag, sizeof(tag), 10) < 0 || fwd_top_via(req, &elem, &removal, NULL) < 0)
+	if (sip_util_random_token(tag, sizeof(tag), 10) < 0 ||
+	    fwd_top_via(req, &elem, &removal, NULL) < 0)
 		return o->err = -EINVAL;
 	n = snprintf(line, sizeof(line), "SIP/2.0 %03d %s\r\n", status, reason);
 	if (n < 0 || (size_t)n >= sizeof(line) || strcspn(line, "\r\n") != (size_t)n - 2)
@@ -282,7 +283,7 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 
 int fwd_remove_option(struct pcscf *p, const struct sip_msg *msg, const char *token)
 {
-	static const enum sip_hdr_id ids[] = { SIP_HDR_REQUIRE, SIP_HDR_PROXY_REQUIRE };
+	static const enum sip_hdr_id ids[] = {SIP_HDR_REQUIRE, SIP_HDR_PROXY_REQUIRE};
 	int ret = 0;
 
 	for (size_t k = 0; k < 2; k++)
@@ -304,8 +305,8 @@ int fwd_remove_all(struct pcscf *p, const struct sip_msg *msg, enum sip_hdr_id i
 
 int fwd_remove_keys(struct pcscf *p, const struct sip_msg *msg)
 {
-	static const char *const keys[] = { "ck", "ik", NULL };
-	static const enum sip_hdr_id ids[] = { SIP_HDR_WWW_AUTHENTICATE, SIP_HDR_PROXY_AUTHENTICATE };
+	static const char *const keys[] = {"ck", "ik", NULL};
+	static const enum sip_hdr_id ids[] = {SIP_HDR_WWW_AUTHENTICATE, SIP_HDR_PROXY_AUTHENTICATE};
 	int ret = 0;
 
 	for (size_t k = 0; k < 2; k++)

@@ -45,8 +45,13 @@ src_pcscf_test_agree_SOURCES = src/pcscf/test_agree.c
 src_pcscf_test_agree_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_agree_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
 
-check_PROGRAMS += src/pcscf/test_pcscf
-TESTS += src/pcscf/test_pcscf
-src_pcscf_test_pcscf_SOURCES = src/pcscf/test_pcscf.c
-src_pcscf_test_pcscf_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
-src_pcscf_test_pcscf_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += src/pcscf/test_register src/pcscf/test_proxy
+TESTS += src/pcscf/test_register src/pcscf/test_proxy
+src_pcscf_test_register_SOURCES = src/pcscf/test_register.c src/pcscf/test_harness.c \
+	src/pcscf/test_harness.h
+src_pcscf_test_register_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_register_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_proxy_SOURCES = src/pcscf/test_proxy.c src/pcscf/test_harness.c \
+	src/pcscf/test_harness.h
+src_pcscf_test_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)

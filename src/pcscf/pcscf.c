@@ -15,7 +15,7 @@
 /* The S-CSCF from the scscf URI: an address (no DNS here), port, transport. */
 static int pcscf_scscf(struct pcscf *p)
 {
-	struct sip_str uri = { p->cfg.scscf, strlen(p->cfg.scscf) };
+	struct sip_str uri = {p->cfg.scscf, strlen(p->cfg.scscf)};
 	char core[SIP_UTIL_ADDR_SIZE];
 
 	if (fwd_uri_dest(p, &uri, &p->scscf) < 0) {
@@ -106,7 +106,7 @@ static void pcscf_bad(struct pcscf *p, struct pcscf_in *in, const struct sip_msg
 void pcscf_rx(struct pcscf *p, const struct pcscf_peer *from, const char *buf, size_t len,
 	      uint64_t now_ms)
 {
-	struct pcscf_in in = { .msg = &p->msg, .from = from };
+	struct pcscf_in in = {.msg = &p->msg, .from = from};
 	struct sip_msg_error err;
 
 	p->now_ms = now_ms;

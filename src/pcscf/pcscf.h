@@ -56,20 +56,20 @@ struct pcscf_ops {
 
 /** Counters since pcscf_new(). */
 struct pcscf_stats {
-	uint64_t rx;		  /**< messages given to pcscf_rx() */
-	uint64_t rx_bad;	  /**< messages that did not parse */
-	uint64_t answered_bad;	  /**< of those, requests answered with the parser's status */
-	uint64_t forwarded;	  /**< requests and responses sent on */
-	uint64_t answered;	  /**< responses we generated (421, 494, 400, 403, ...) */
+	uint64_t rx;		   /**< messages given to pcscf_rx() */
+	uint64_t rx_bad;	   /**< messages that did not parse */
+	uint64_t answered_bad;	   /**< of those, requests answered with the parser's status */
+	uint64_t forwarded;	   /**< requests and responses sent on */
+	uint64_t answered;	   /**< responses we generated (421, 494, 400, 403, ...) */
 	uint64_t drop_unprotected; /**< requests other than REGISTER on the unprotected port */
-	uint64_t drop_no_reg;	  /**< protected messages from no registration */
-	uint64_t drop_no_txn;	  /**< responses that match no transaction of ours */
-	uint64_t drop_other;	  /**< anything else dropped (no route, send failed, ...) */
-	uint64_t sets_installed;  /**< SA sets installed */
-	uint64_t sets_deleted;	  /**< SA sets deleted */
-	uint64_t addresses_added; /**< further UE addresses given SAs */
-	uint64_t registrations;	  /**< active registrations now */
-	uint64_t pending;	  /**< registrations in progress now */
+	uint64_t drop_no_reg;	   /**< protected messages from no registration */
+	uint64_t drop_no_txn;	   /**< responses that match no transaction of ours */
+	uint64_t drop_other;	   /**< anything else dropped (no route, send failed, ...) */
+	uint64_t sets_installed;   /**< SA sets installed */
+	uint64_t sets_deleted;	   /**< SA sets deleted */
+	uint64_t addresses_added;  /**< further UE addresses given SAs */
+	uint64_t registrations;	   /**< active registrations now */
+	uint64_t pending;	   /**< registrations in progress now */
 };
 
 struct pcscf;

@@ -22,18 +22,18 @@
 /** How long a registration in progress (and its first SA set) lives without its 200. */
 #define PCSCF_PENDING_S 240
 /** Transactions: 64*T1 for non-INVITE, Timer C for INVITE. */
-#define PCSCF_TXN_MS 32000
+#define PCSCF_TXN_MS	    32000
 #define PCSCF_TXN_INVITE_MS 180000
 /** The prefix of our branches (after the RFC 3261 magic cookie). */
 #define PCSCF_BRANCH_PREFIX "z9hG4bKpc"
 
 /** Where a message arrived. */
 enum pcscf_side {
-	PCSCF_SIDE_OTHER = 0,	 /**< none of our listening addresses and ports */
-	PCSCF_SIDE_UNPROTECTED,	 /**< an access address, the unprotected port */
-	PCSCF_SIDE_PORT_S,	 /**< an access address, port-s (over a UE's SAs) */
-	PCSCF_SIDE_PORT_C,	 /**< an access address, port-c (over a UE's SAs) */
-	PCSCF_SIDE_CORE,	 /**< a core address */
+	PCSCF_SIDE_OTHER = 0,	/**< none of our listening addresses and ports */
+	PCSCF_SIDE_UNPROTECTED, /**< an access address, the unprotected port */
+	PCSCF_SIDE_PORT_S,	/**< an access address, port-s (over a UE's SAs) */
+	PCSCF_SIDE_PORT_C,	/**< an access address, port-c (over a UE's SAs) */
+	PCSCF_SIDE_CORE,	/**< a core address */
 };
 
 struct pcscf {
@@ -49,7 +49,7 @@ struct pcscf {
 	struct pcscf_stats st;
 	struct pcscf_peer scscf; /* the S-CSCF and our core address towards it */
 	char path[REG_URI_MAX];	 /* our Path value */
-	struct sip_msg msg; /* the message being handled */
+	struct sip_msg msg;	 /* the message being handled */
 	char out[SIP_MSG_MAX_LEN];
 };
 

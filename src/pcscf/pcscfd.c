@@ -115,8 +115,10 @@ static const struct pcscf_ops pcscfd_ops = {
 static void pcscfd_rx(struct sip_transport *t, const struct sip_transport_rx *rx, void *arg)
 {
 	struct pcscfd *d = arg;
-	struct pcscf_peer from = { .proto = rx->proto, .local = *rx->local, .remote = *rx->peer,
-				   .conn_id = rx->conn_id };
+	struct pcscf_peer from = {.proto = rx->proto,
+				  .local = *rx->local,
+				  .remote = *rx->peer,
+				  .conn_id = rx->conn_id};
 
 	(void)t;
 	pcscf_rx(d->logic, &from, rx->buf, rx->len, evloop_now_ms(d->loop));
@@ -135,8 +137,8 @@ static int pcscfd_listen_one(struct pcscfd *d, enum sip_proto proto, const struc
 		return -EINVAL;
 	ret = sip_transport_listen(d->tr, proto, &ss, 0);
 	if (ret < 0)
-		log_err_ret(ret, "listen on %s [%s]:%u", proto == SIP_PROTO_TCP ? "TCP" : "UDP", text,
-			    port);
+		log_err_ret(ret, "listen on %s [%s]:%u", proto == SIP_PROTO_TCP ? "TCP" : "UDP",
+			    text, port);
 	return ret < 0 ? ret : 0;
 }
 
@@ -237,7 +239,7 @@ static void pcscfd_events(struct evloop *loop, int fd, unsigned int events, void
 /* The child's loop: guard, logic, events, signals, tick. */
 static int pcscfd_serve(struct pcscfd *d)
 {
-	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
 	int ret = privsep_guard(d->ps);
 
 	if (ret < 0) {
@@ -250,7 +252,8 @@ static int pcscfd_serve(struct pcscfd *d)
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]) && ret == 0; i++)
 		ret = evloop_add_signal(d->loop, signals[i], pcscfd_signal, d);
 	if (ret == 0)
-		ret = evloop_add_fd(d->loop, privsep_events_fd(d->ps), EVLOOP_READ, pcscfd_events, d);
+		ret = evloop_add_fd(d->loop, privsep_events_fd(d->ps), EVLOOP_READ, pcscfd_events,
+				    d);
 	if (ret < 0 || !evloop_timer_add(d->loop, PCSCFD_TICK_MS, pcscfd_tick, d)) {
 		log_err("cannot set up the event loop");
 		return 1;
@@ -353,7 +356,7 @@ static void pcscfd_free(struct pcscfd *d)
 
 int main(int argc, char **argv)
 {
-	struct pcscfd d = { .path = PCSCF_CONF, .log_level = -1 };
+	struct pcscfd d = {.path = PCSCF_CONF, .log_level = -1};
 	int ret = pcscfd_options(&d, argc, argv);
 
 	if (ret)

@@ -37,8 +37,8 @@ int proxy_note_address(struct pcscf *p, struct reg_sa *sa, const struct xfrm_add
 		return 0;
 	ret = p->ops->set_add_address(p->arg, sa->reqid, addr);
 	if (ret < 0) {
-		log_warn_ret(ret, "SAs towards %s (set 0x%08x)", xfrm_addr_str(addr, text, sizeof(text)),
-			     sa->reqid);
+		log_warn_ret(ret, "SAs towards %s (set 0x%08x)",
+			     xfrm_addr_str(addr, text, sizeof(text)), sa->reqid);
 		return ret;
 	}
 	p->st.addresses_added++;

@@ -24,24 +24,24 @@
 #include "xfrm/ipsec_keys.h"
 #include "xfrm/xfrm_mgr.h"
 
-#define REG_URI_MAX 256
-#define REG_ROUTE_MAX 512
+#define REG_URI_MAX	256
+#define REG_ROUTE_MAX	512
 #define REG_CALL_ID_MAX 128
-#define REG_SERVER_MAX 320
-#define REG_ADDRS_MAX 8
-#define REG_NONCE_MAX 128
+#define REG_SERVER_MAX	320
+#define REG_ADDRS_MAX	8
+#define REG_NONCE_MAX	128
 
 /** One SA set as agreed with a UE. */
 struct reg_sa {
-	uint32_t reqid;			  /**< the set's reqid; 0 while not installed */
-	enum secagree_mech_type mech;	  /**< the syntax the UE used */
-	enum ipsec_integ integ;		  /**< alg */
-	enum ipsec_encr encr;		  /**< ealg */
-	struct xfrm_end ue;		  /**< UE address at registration, its ports and SPIs */
-	struct xfrm_end pcscf;		  /**< our access address, ports and SPIs */
-	unsigned prefix_len;		  /**< the UE prefix of the selectors */
-	bool has_prefix_len;		  /**< the UE offered addr-pref-length */
-	char server[REG_SERVER_MAX];	  /**< the Security-Server value we sent */
+	uint32_t reqid;		      /**< the set's reqid; 0 while not installed */
+	enum secagree_mech_type mech; /**< the syntax the UE used */
+	enum ipsec_integ integ;	      /**< alg */
+	enum ipsec_encr encr;	      /**< ealg */
+	struct xfrm_end ue;	      /**< UE address at registration, its ports and SPIs */
+	struct xfrm_end pcscf;	      /**< our access address, ports and SPIs */
+	unsigned prefix_len;	      /**< the UE prefix of the selectors */
+	bool has_prefix_len;	      /**< the UE offered addr-pref-length */
+	char server[REG_SERVER_MAX];  /**< the Security-Server value we sent */
 	struct xfrm_addr addrs[REG_ADDRS_MAX]; /**< UE addresses with SAs towards them */
 	size_t naddrs;
 };
@@ -50,18 +50,18 @@ struct reg_sa {
 struct reg {
 	struct reg *next;
 	uint64_t id;
-	char impu[REG_URI_MAX];		 /**< the registered public identity (To) */
-	char contact[REG_URI_MAX];	 /**< the UE's Contact URI */
-	char assoc[REG_ROUTE_MAX];	 /**< P-Associated-URI of the 200, as received */
+	char impu[REG_URI_MAX];		   /**< the registered public identity (To) */
+	char contact[REG_URI_MAX];	   /**< the UE's Contact URI */
+	char assoc[REG_ROUTE_MAX];	   /**< P-Associated-URI of the 200, as received */
 	char service_route[REG_ROUTE_MAX]; /**< Service-Route values, joined by ", " */
 	char call_id[REG_CALL_ID_MAX];
-	struct reg_sa cur;		 /**< the set in use */
-	struct reg_sa old;		 /**< the previous set (reqid 0: none) */
-	uint64_t old_until_ms;		 /**< when the old set goes at the latest */
-	struct xfrm_addr last_addr;	 /**< where the UE last sent from */
-	enum sip_proto proto;		 /**< transport of its REGISTER */
-	uint64_t expires_ms;		 /**< end of the registration */
-	uint64_t delete_ms;		 /**< when its sets are deleted (expiry + sa-grace) */
+	struct reg_sa cur;	    /**< the set in use */
+	struct reg_sa old;	    /**< the previous set (reqid 0: none) */
+	uint64_t old_until_ms;	    /**< when the old set goes at the latest */
+	struct xfrm_addr last_addr; /**< where the UE last sent from */
+	enum sip_proto proto;	    /**< transport of its REGISTER */
+	uint64_t expires_ms;	    /**< end of the registration */
+	uint64_t delete_ms;	    /**< when its sets are deleted (expiry + sa-grace) */
 };
 
 /** A registration in progress. */
@@ -69,11 +69,11 @@ struct reg_pending {
 	struct reg_pending *next;
 	uint64_t id;
 	char call_id[REG_CALL_ID_MAX];
-	uint32_t cseq;		/**< CSeq of its REGISTER (a retransmission has the same) */
-	uint64_t reg_id;	/**< the registration it renews; 0 for an initial one */
-	struct reg_sa sa;	/**< the offer; installed after the 401 (reqid != 0) */
+	uint32_t cseq;		   /**< CSeq of its REGISTER (a retransmission has the same) */
+	uint64_t reg_id;	   /**< the registration it renews; 0 for an initial one */
+	struct reg_sa sa;	   /**< the offer; installed after the 401 (reqid != 0) */
 	char nonce[REG_NONCE_MAX]; /**< the challenge the set was made for (public) */
-	uint64_t expires_ms;	/**< forgotten (and its set deleted) after this */
+	uint64_t expires_ms;	   /**< forgotten (and its set deleted) after this */
 };
 
 /** All of them. */

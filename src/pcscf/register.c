@@ -73,8 +73,8 @@ void register_drop(struct pcscf *p, struct reg *r, const char *why)
 {
 	char addr[INET6_ADDRSTRLEN];
 
-	log_info("%s: %s at %s/%u", why, r->impu, xfrm_addr_str(&r->cur.ue.addr, addr, sizeof(addr)),
-		 r->cur.prefix_len);
+	log_info("%s: %s at %s/%u", why, r->impu,
+		 xfrm_addr_str(&r->cur.ue.addr, addr, sizeof(addr)), r->cur.prefix_len);
 	register_delete_set(p, &r->cur);
 	register_delete_set(p, &r->old);
 	reg_free(&p->store, r);
@@ -83,8 +83,9 @@ void register_drop(struct pcscf *p, struct reg *r, const char *why)
 /* Take the sender's integrity-protected (never trust it) and set ours (TS 24.229 §5.2.2). */
 static int register_integrity(struct pcscf *p, const struct sip_msg *msg, bool protected)
 {
-	static const char *const names[] = { "integrity-protected", NULL };
-	const char *text = protected ? ", integrity-protected=\"yes\"" : ", integrity-protected=\"no\"";
+	static const char *const names[] = {"integrity-protected", NULL};
+	const char *text =
+		protected ? ", integrity-protected=\"yes\"" : ", integrity-protected=\"no\"";
 	int ret = 0;
 
 	for (int i = sip_msg_find(msg, SIP_HDR_AUTHORIZATION, 0); i >= 0 && ret >= 0;
@@ -227,7 +228,8 @@ void register_unprotected(struct pcscf *p, const struct pcscf_in *in)
 	}
 	ret = register_read_offer(p, in, &sa);
 	if (ret == -ENOENT)
-		register_reply_secagree(p, in, 494, "Security Agreement Required: no Security-Client");
+		register_reply_secagree(p, in, 494,
+					"Security Agreement Required: no Security-Client");
 	else if (ret == 0)
 		register_offer(p, in, NULL, &sa);
 }
@@ -242,8 +244,9 @@ static void register_verify_failed(struct pcscf *p, const struct pcscf_in *in,
 	log_warn("Security-Verify %s from %s: 494", verdict == -ENOENT ? "missing" : "mismatch",
 		 xfrm_addr_str(&in->src, addr, sizeof(addr)));
 	if (fwd_reply_start(p, &o, in->msg, 494,
-			    verdict == -ENOENT ? "Security Agreement Required: no Security-Verify"
-					       : "Security Agreement Required: Security-Verify mismatch",
+			    verdict == -ENOENT
+				    ? "Security Agreement Required: no Security-Verify"
+				    : "Security Agreement Required: Security-Verify mismatch",
 			    false) == 0) {
 		sip_util_out_header(&o, "Security-Server", "%s", sa->server);
 		fwd_reply_send(p, &o, in);
@@ -300,7 +303,7 @@ static void register_release(struct pcscf *p, const uint32_t *spis, size_t n)
 static int register_install(struct pcscf *p, const struct pcscf_in *in, const struct txn *x,
 			    struct reg_pending *pd)
 {
-	uint32_t avoid[2] = { pd->sa.ue.spi_c, pd->sa.ue.spi_s }, spis[2], reqid;
+	uint32_t avoid[2] = {pd->sa.ue.spi_c, pd->sa.ue.spi_s}, spis[2], reqid;
 	struct privsep_set_req req;
 	int www, ret;
 
@@ -359,7 +362,8 @@ static void register_401(struct pcscf *p, const struct pcscf_in *in, const struc
 	 * new challenge brings new keys: the set follows the last one. */
 	register_nonce(in->msg, nonce, sizeof(nonce));
 	if (pd->sa.reqid && nonce[0] && strcmp(nonce, pd->nonce) == 0) {
-		sip_edit_append_header(p->ed, "Security-Server", pd->sa.server, strlen(pd->sa.server));
+		sip_edit_append_header(p->ed, "Security-Server", pd->sa.server,
+				       strlen(pd->sa.server));
 		fwd_send_edited(p, &x->back);
 		return;
 	}
@@ -369,7 +373,8 @@ static void register_401(struct pcscf *p, const struct pcscf_in *in, const struc
 	if (ret == 0 && agree_server(&pd->sa, pd->sa.server, sizeof(pd->sa.server)) < 0)
 		ret = -EINVAL;
 	if (ret < 0) {
-		log_warn_ret(ret, "no SA set for %s", xfrm_addr_str(&pd->sa.ue.addr, addr, sizeof(addr)));
+		log_warn_ret(ret, "no SA set for %s",
+			     xfrm_addr_str(&pd->sa.ue.addr, addr, sizeof(addr)));
 		register_fail(p, in, x, "Server Internal Error: no security association");
 		register_pending_drop(p, pd);
 		return;
@@ -392,7 +397,8 @@ static long register_contact_expiry(struct sip_str elem, const char *contact, lo
 	if (sip_hdr_nameaddr_parse(elem.s, elem.len, &na) < 0 || na.star ||
 	    na.uri.len != strlen(contact) || strncasecmp(na.uri.s, contact, na.uri.len) != 0)
 		return -1;
-	if (na.has_expires && sip_hdr_uint_parse(na.expires.s, na.expires.len, 0xffffffffu, &v) == 0)
+	if (na.has_expires &&
+	    sip_hdr_uint_parse(na.expires.s, na.expires.len, 0xffffffffu, &v) == 0)
 		return (long)v;
 	return dflt;
 }
@@ -435,7 +441,8 @@ static void register_join(const struct sip_msg *msg, enum sip_hdr_id id, char *o
 	out[0] = '\0';
 	for (int i = sip_msg_find(msg, id, 0); i >= 0; i = sip_msg_find(msg, id, (size_t)i + 1)) {
 		struct sip_str v = sip_msg_hdr_value(msg, (size_t)i);
-		int n = snprintf(out + used, size - used, "%s%.*s", used ? ", " : "", (int)v.len, v.s);
+		int n = snprintf(out + used, size - used, "%s%.*s", used ? ", " : "", (int)v.len,
+				 v.s);
 
 		if (n < 0 || (size_t)n >= size - used || memchr(v.s, '\r', v.len)) {
 			log_warn("%s too long or folded: not kept", sip_msg_hdr_canonical(id));
@@ -475,12 +482,14 @@ static void register_replace(struct pcscf *p, const struct reg_sa *sa, const str
 	struct sip_str to;
 	struct reg *r, *next;
 
-	if (sip_msg_value_of(msg, SIP_HDR_TO, &to) < 0 || sip_hdr_nameaddr_parse(to.s, to.len, &na) < 0)
+	if (sip_msg_value_of(msg, SIP_HDR_TO, &to) < 0 ||
+	    sip_hdr_nameaddr_parse(to.s, to.len, &na) < 0)
 		return;
 	for (r = p->store.regs; r; r = next) {
 		next = r->next;
 		if (reg_sa_covers(&r->cur, &sa->ue.addr) ||
-		    (strlen(r->impu) == na.uri.len && strncasecmp(r->impu, na.uri.s, na.uri.len) == 0))
+		    (strlen(r->impu) == na.uri.len &&
+		     strncasecmp(r->impu, na.uri.s, na.uri.len) == 0))
 			register_drop(p, r, "replaced by a new registration");
 	}
 }
@@ -562,7 +571,8 @@ void register_response(struct pcscf *p, const struct pcscf_in *in, struct txn *x
 		if (pd)
 			register_pending_drop(p, pd);
 		if (!reg_id)
-			log_warn("the S-CSCF accepted a REGISTER without a challenge: no SAs, no service");
+			log_warn("the S-CSCF accepted a REGISTER without a challenge: no SAs, no "
+				 "service");
 		register_refresh(p, in, x, reg_id);
 	} else {
 		fwd_send_edited(p, &x->back);

@@ -20,7 +20,7 @@
 #include "pcscf/reg.h"
 
 #define TXN_BRANCH_MAX 48
-#define TXN_BUCKETS 1024
+#define TXN_BUCKETS    1024
 
 /** What a forwarded request was. */
 enum txn_kind {
