@@ -323,7 +323,10 @@ static int register_install(struct pcscf *p, const struct pcscf_in *in, const st
 		req.ue = pd->sa.ue, req.ue_prefix_len = pd->sa.prefix_len, req.pcscf = pd->sa.pcscf;
 		req.transport = XFRM_TRANSPORT_ANY;
 		req.integ = pd->sa.integ, req.encr = pd->sa.encr;
+		/* Until the 200 extends it; never longer than the parent allows. */
 		req.lifetime_s = PCSCF_PENDING_S;
+		if (req.lifetime_s > p->cfg.max_expires_s + p->cfg.sa_grace_s)
+			req.lifetime_s = p->cfg.max_expires_s + p->cfg.sa_grace_s;
 		ret = p->ops->set_install(p->arg, &req, &reqid);
 		if (ret < 0)
 			register_release(p, spis, 2);
