@@ -47,6 +47,8 @@ struct uesim_opts {
 	int log_level;
 	struct uesim_ue_opts ue[UESIM_MAX_UES];
 	size_t n_ue;
+	struct ue_load_config load; /* --load N: load.n > 0 */
+	bool print_subscribers;
 };
 
 static const char uesim_usage_text[] =
@@ -55,6 +57,9 @@ static const char uesim_usage_text[] =
 	"        --transport udp|tcp, --mech ipsec-3gpp|ipsec-man|none, --no-ipsec,\n"
 	"        --alg LIST, --ealg LIST, --prefix N, --expires S, --timeout S,\n"
 	"        --spi-base N, --no-refresh, --log-level LEVEL, -v, --help, --version\n"
+	"load:   --load N [--window W] [--rate R] [--messages M] [--msg-rate R]\n"
+	"        [--deregister] [--load-seed S] [--load-domain D] [--print-subscribers]\n"
+	"        (with --local BASE [--dev IFNAME], instead of --ue and --steps)\n"
 	"per UE: --ue NAME, --impi ID, --impu URI, --domain D, --k HEX, --opc HEX | --op HEX,\n"
 	"        --sqn-ms HEX, --local ADDR, --port N, --ports C,S, --dev IFNAME\n"
 	"see ue-sim(8)\n";
@@ -84,6 +89,15 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_STEPS,
 	OPT_VERSION,
+	OPT_LOAD,
+	OPT_WINDOW,
+	OPT_RATE,
+	OPT_MESSAGES,
+	OPT_MSG_RATE,
+	OPT_DEREGISTER,
+	OPT_LOAD_SEED,
+	OPT_LOAD_DOMAIN,
+	OPT_PRINT_SUBSCRIBERS,
 	OPT_UE,
 	OPT_IMPI,
 	OPT_IMPU,
@@ -116,6 +130,15 @@ static const struct option uesim_options[] = {
 	{"steps", required_argument, NULL, OPT_STEPS},
 	{"version", no_argument, NULL, OPT_VERSION},
 	{"help", no_argument, NULL, 'h'},
+	{"load", required_argument, NULL, OPT_LOAD},
+	{"window", required_argument, NULL, OPT_WINDOW},
+	{"rate", required_argument, NULL, OPT_RATE},
+	{"messages", required_argument, NULL, OPT_MESSAGES},
+	{"msg-rate", required_argument, NULL, OPT_MSG_RATE},
+	{"deregister", no_argument, NULL, OPT_DEREGISTER},
+	{"load-seed", required_argument, NULL, OPT_LOAD_SEED},
+	{"load-domain", required_argument, NULL, OPT_LOAD_DOMAIN},
+	{"print-subscribers", no_argument, NULL, OPT_PRINT_SUBSCRIBERS},
 	{"ue", required_argument, NULL, OPT_UE},
 	{"impi", required_argument, NULL, OPT_IMPI},
 	{"impu", required_argument, NULL, OPT_IMPU},
@@ -274,6 +297,59 @@ static bool uesim_ue_option(struct uesim_opts *o, int opt, const char *arg)
 	return true;
 }
 
+static double uesim_rate(const char *text, const char *what)
+{
+	char *end, why[96];
+	double v = strtod(text, &end);
+
+	if (!*text || *end || !(v >= 0 && v <= 1e6)) {
+		snprintf(why, sizeof(why), "%s: a rate from 0 to 1000000 per second expected",
+			 what);
+		uesim_usage(why);
+	}
+	return v;
+}
+
+/* The load mode's options; false when @opt is not one of them. */
+static bool uesim_load_option(struct uesim_opts *o, int opt, const char *arg)
+{
+	struct ue_load_config *l = &o->load;
+
+	switch (opt) {
+	case OPT_LOAD:
+		l->n = (unsigned)uesim_number(arg, 1, 100000, "--load");
+		break;
+	case OPT_WINDOW:
+		l->window = (unsigned)uesim_number(arg, 1, 100000, "--window");
+		break;
+	case OPT_RATE:
+		l->rate = uesim_rate(arg, "--rate");
+		break;
+	case OPT_MESSAGES:
+		l->messages = (unsigned)uesim_number(arg, 0, 10000000, "--messages");
+		break;
+	case OPT_MSG_RATE:
+		l->msg_rate = uesim_rate(arg, "--msg-rate");
+		break;
+	case OPT_DEREGISTER:
+		l->deregister = true;
+		break;
+	case OPT_LOAD_SEED:
+		l->seed = (unsigned)uesim_number(arg, 0, 0xffffffffu, "--load-seed");
+		break;
+	case OPT_LOAD_DOMAIN:
+		if (snprintf(l->domain, sizeof(l->domain), "%s", arg) >= (int)sizeof(l->domain))
+			uesim_usage("--load-domain: too long");
+		break;
+	case OPT_PRINT_SUBSCRIBERS:
+		o->print_subscribers = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
 static void uesim_mech(struct uesim_config *cfg, const char *arg)
 {
 	if (!strcmp(arg, "ipsec-3gpp"))
@@ -374,6 +450,9 @@ static void uesim_defaults(struct uesim_opts *o, struct uesim_config *cfg)
 	memset(o, 0, sizeof(*o));
 	memset(cfg, 0, sizeof(*cfg));
 	o->log_level = LOG_LEVEL_ERR;
+	o->load.window = 64;
+	o->load.msg_rate = 100;
+	snprintf(o->load.domain, sizeof(o->load.domain), "ims.test");
 	cfg->proto = SIP_PROTO_UDP;
 	cfg->expires = 600;
 	cfg->txn_timeout_ms = 64 * UE_T1_MS;
@@ -394,16 +473,27 @@ static void uesim_parse(int argc, char **argv, struct uesim_opts *o, struct uesi
 
 	uesim_defaults(o, cfg);
 	while ((opt = getopt_long(argc, argv, "vh", uesim_options, NULL)) != -1)
-		if (!uesim_ue_option(o, opt, optarg))
+		if (!uesim_ue_option(o, opt, optarg) && !uesim_load_option(o, opt, optarg))
 			uesim_global_option(o, cfg, opt, optarg);
 	if (optind < argc)
 		uesim_usage("unexpected argument");
+	if (cfg->mech == UE_MECH_DEFAULT)
+		cfg->mech = cfg->direct ? UE_MECH_NONE : UE_MECH_IPSEC_3GPP;
+	if (o->load.n) {
+		if (o->print_subscribers)
+			return;
+		if (o->steps || o->n_ue != 1 || !o->ue[0].have_local || o->ue[0].sub_name[0])
+			uesim_usage("--load: --local BASE instead of --ue and --steps");
+		if (!cfg->have_proxy)
+			uesim_usage("--load: --pcscf or --scscf is required");
+		o->load.base = o->ue[0].local;
+		snprintf(o->load.dev, sizeof(o->load.dev), "%s", o->ue[0].dev);
+		return;
+	}
 	if (!o->steps)
 		uesim_usage("--steps FILE or --steps - is required");
 	if (o->n_ue == 0)
 		uesim_usage("no UE: give --ue NAME (with --subscribers) or --impi");
-	if (cfg->mech == UE_MECH_DEFAULT)
-		cfg->mech = cfg->direct ? UE_MECH_NONE : UE_MECH_IPSEC_3GPP;
 }
 
 /* Complete one UE's identity and create it. */
@@ -434,8 +524,10 @@ static int uesim_make_ue(struct uesim *sim, const struct uesim_opts *o, struct u
 	ue->port_c = u->port_c ? u->port_c : 6100;
 	ue->port_s = u->port_s ? u->port_s : 6101;
 	snprintf(ue->dev, sizeof(ue->dev), "%s", u->dev);
-	sim->ues[sim->n_ues++] = ue;
-	return 0;
+	ret = uesim_add_ue(sim, ue);
+	if (ret)
+		ue_free(ue);
+	return ret;
 }
 
 static void uesim_signal(struct evloop *loop, int signo, void *arg)
@@ -459,37 +551,64 @@ static int uesim_open_steps(const char *path)
 	return fd;
 }
 
+/* Create the UEs of the command line and start reading steps; @return 0 or -errno. */
+static int uesim_start_steps(struct uesim *sim, struct uesim_opts *o, int *fd)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < o->n_ue && ret == 0; i++)
+		ret = uesim_make_ue(sim, o, &o->ue[i]);
+	for (i = 0; i < o->n_ue; i++) {
+		ue_ident_wipe(&o->ue[i].id);
+		OPENSSL_cleanse(o->ue[i].op, sizeof(o->ue[i].op));
+	}
+	*fd = ret ? -1 : uesim_open_steps(o->steps);
+	if (*fd < 0)
+		return ret ? ret : -ENOENT;
+	ret = ue_run_start(sim, *fd);
+	if (ret)
+		fprintf(stderr, "ue-sim: cannot read the steps: %s\n", strerror(-ret));
+	return ret;
+}
+
+static void uesim_free_all(struct uesim *sim)
+{
+	size_t i;
+
+	ue_ipsec_cleanup(sim);
+	for (i = 0; i < sim->n_ues; i++)
+		ue_free(sim->ues[i]);
+	sim->n_ues = 0;
+	ue_load_free(sim);
+	free(sim->ues);
+	sim->ues = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static struct uesim_opts o;
 	static struct uesim sim;
-	int fd, ret = 0;
-	size_t i;
+	int fd = -1, ret;
 
 	uesim_parse(argc, argv, &o, &sim.cfg);
 	log_init("ue-sim", o.log_level, false);
+	if (o.load.n && o.print_subscribers)
+		return ue_load_print_subscribers(&o.load, stdout) == 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
 	sim.loop = evloop_new();
 	if (!sim.loop)
 		return fprintf(stderr, "ue-sim: cannot create the event loop\n"), 2;
-	for (i = 0; i < o.n_ue && ret == 0; i++)
-		ret = uesim_make_ue(&sim, &o, &o.ue[i]);
-	for (i = 0; i < o.n_ue; i++) {
-		ue_ident_wipe(&o.ue[i].id);
-		OPENSSL_cleanse(o.ue[i].op, sizeof(o.ue[i].op));
-	}
-	fd = ret ? -1 : uesim_open_steps(o.steps);
-	if (fd >= 0 && (ret = ue_run_start(&sim, fd)) != 0)
-		fprintf(stderr, "ue-sim: cannot read the steps: %s\n", strerror(-ret));
-	if (ret || fd < 0) {
-		for (i = 0; i < sim.n_ues; i++)
-			ue_free(sim.ues[i]);
+	ret = o.load.n ? ue_load_start(&sim, &o.load) : uesim_start_steps(&sim, &o, &fd);
+	if (ret) {
+		uesim_free_all(&sim);
 		evloop_free(sim.loop);
 		return 2;
 	}
 	evloop_add_signal(sim.loop, SIGTERM, uesim_signal, &sim);
 	evloop_add_signal(sim.loop, SIGINT, uesim_signal, &sim);
 	evloop_run(sim.loop);
+	free(sim.ues);
 	evloop_free(sim.loop);
 	if (fd > STDIN_FILENO)
 		close(fd);

@@ -7,6 +7,8 @@
  *   ue_call.c   MESSAGE, OPTIONS, INVITE/ACK/BYE/re-INVITE, and incoming requests
  *   ue_ipsec.c  the UE's SA sets (xfrm manager, SPI allocator) and temporary addresses
  *   ue_run.c    the steps: reading, running one at a time, printing one line each
+ *   ue_hostile.c  attacks: clear text to the protected port, ESP capture and replay
+ *   ue_load.c   load mode: N generated UEs registering (and sending) at a rate
  *
  * Every operation a step starts ends by calling ue_run_done() exactly once.
  */
@@ -16,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "common/evloop.h"
@@ -43,6 +46,8 @@
 struct uesim;
 struct ue;
 struct ue_txn;
+struct ue_hostile;
+struct ue_load;
 
 /** Process-wide settings, from the command line. */
 struct uesim_config {
@@ -210,6 +215,11 @@ struct ue {
 	unsigned in_seen[SIP_METHOD_COUNT];  /**< of which `expect in` has counted */
 	uint32_t sdp_version;
 	uint16_t rtp_port;
+	int forge_via;		    /**< enum ue_forge_via: how answers alter their Vias */
+	int forge_route;	    /**< enum ue_forge_route: how in-dialog requests alter Route */
+	struct ue_hostile *hostile; /**< attack state, NULL until an attack step */
+	size_t idx;		    /**< position in sim->ues */
+	uint64_t op_started_us;	    /**< load mode: when the UE's operation began */
 };
 
 /** The step engine's state. */
@@ -235,11 +245,15 @@ struct uesim {
 	struct evloop *loop;
 	struct uesim_config cfg;
 	struct xfrm_mgr *xfrm; /**< opened on first use */
-	struct ue *ues[64];
-	size_t n_ues;
+	struct ue **ues;       /**< n_ues of them (room for cap_ues) */
+	size_t n_ues, cap_ues;
 	struct ue_run run;
+	struct ue_load *load; /**< load mode (no steps), or NULL */
 	int exit_code;
 };
+
+/** Add a UE to the process (ues grows as needed). @return 0/-ENOMEM */
+int uesim_add_ue(struct uesim *sim, struct ue *ue);
 
 /* ---- ue_core.c ---- */
 
@@ -305,6 +319,53 @@ void ue_call_step(struct ue *ue, const struct ue_step *step);
 void ue_call_incoming(struct ue *ue, const struct sip_msg *req, const struct sip_transport_rx *rx);
 /** Free the UE's dialogs. */
 void ue_call_free(struct ue *ue);
+/**
+ * Write a new request outside a dialog as a send step describes it (MESSAGE by default),
+ * for @path, without sending it. @return its length or -errno
+ */
+int ue_call_write_new(struct ue *ue, const struct ue_step *step, const struct ue_path *path,
+		      char *buf, size_t size);
+
+/* ---- ue_hostile.c ---- */
+
+/** Run the plaintext step: clear text to the P-CSCF's port-s from the UE's address. */
+void ue_hostile_plaintext(struct ue *ue, const struct ue_step *step);
+/** Run the capture-esp step: keep the next ESP packet the UE sends to the P-CSCF. */
+void ue_hostile_capture(struct ue *ue, const struct ue_step *step);
+/** Run the replay-esp step: send the captured frame again, byte for byte. */
+void ue_hostile_replay(struct ue *ue, const struct ue_step *step);
+/** Close the attack sockets and free the state. */
+void ue_hostile_free(struct ue *ue);
+
+/* ---- ue_load.c ---- */
+
+/** What the load mode runs (from the command line). */
+struct ue_load_config {
+	unsigned n;		      /**< UEs */
+	struct sockaddr_storage base; /**< UE i (1..n) gets base + i */
+	unsigned window;	      /**< operations in flight at most */
+	double rate;		      /**< operations started per second at most (0: no limit) */
+	unsigned messages;	      /**< MESSAGEs after the registrations */
+	double msg_rate;	      /**< MESSAGEs per second */
+	bool deregister;	      /**< de-register everyone at the end */
+	unsigned seed;		      /**< of the generated identities */
+	char domain[128];	      /**< of the generated identities */
+	char dev[32];		      /**< interface for the addresses ("" = the base's) */
+};
+
+/**
+ * Generate load UE @i's identity (1-based): IMPI loadI@DOMAIN, IMPU sip:loadI@DOMAIN, K and
+ * OPc from SHA-256 of the seed and @i, AMF 8000, SQN 000000000020. @return 0/-errno
+ */
+int ue_load_ident(const struct ue_load_config *cfg, unsigned i, struct ue_ident *id);
+/** Print the subscriber lines of the N load UEs (hss-stub import format). @return 0/-errno */
+int ue_load_print_subscribers(const struct ue_load_config *cfg, FILE *out);
+/** Create the load UEs and start. @return 0/-errno (a message went to stderr) */
+int ue_load_start(struct uesim *sim, const struct ue_load_config *cfg);
+/** A load UE's operation ended (called instead of the step engine's report). */
+void ue_load_done(struct ue *ue, int status);
+/** Free the load state and remove the addresses it added. */
+void ue_load_free(struct uesim *sim);
 
 /* ---- ue_ipsec.c ---- */
 

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "sip/sip_hdr.h"
 #include "ue-sim/ue.h"
+#include "ue-sim/ue_forge.h"
 
 #define UE_ALLOW "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE"
 
@@ -281,14 +282,28 @@ static int ue_call_new_request(struct ue *ue, const struct ue_step *step, const 
 	return 0;
 }
 
-/* Fill what a request inside the UE's last dialog needs. */
+/* Another dialog of the UE than @d (the route set forge-route replay takes), or NULL. */
+static const struct ue_dialog *ue_call_other_dialog(const struct ue *ue, const struct ue_dialog *d)
+{
+	const struct ue_dialog *o;
+
+	for (o = ue->dialogs; o && o == d; o = o->next)
+		;
+	return o;
+}
+
+/* Fill what a request inside the UE's last dialog needs (its Route as forge-route says). */
 static int ue_call_dialog_request(struct ue *ue, struct ue_dialog *d, struct ue_call_req *cr,
 				  char *to, char *from, char *route, size_t route_size)
 {
+	int ret;
+
 	snprintf(to, UE_URI_MAX + 2, "<%s>", d->remote_uri);
 	snprintf(from, UE_URI_MAX + 2, "<%s>", d->local_uri);
-	if (ue_dialog_route_value(d, route, route_size) < 0)
-		return -ENOSPC;
+	ret = ue_forge_route_value(ue->forge_route, d, ue_call_other_dialog(ue, d), route,
+				   route_size);
+	if (ret < 0)
+		return ret;
 	ue->call.cseq = ++d->local_cseq;
 	cr->ruri = d->remote_target, cr->to = to, cr->to_tag = d->remote_tag, cr->from = from;
 	cr->from_tag = d->local_tag, cr->call_id = d->call_id, cr->cseq = d->local_cseq;
@@ -356,6 +371,8 @@ static void ue_call_launch(struct ue *ue, const struct ue_step *step)
 							 sizeof(route))
 				: ue_call_new_request(ue, step, &path, &cr, to, from, route,
 						      sizeof(route));
+	if (ret == -ENOENT)
+		return ue_call_finish(ue, -1, NULL, "forge-route: no route set to alter or replay");
 	if (ret == 0)
 		ret = sip_util_branch(branch, sizeof(branch));
 	len = ret ? ret : ue_call_write(ue, &path, &cr, branch, buf, sizeof(buf));
@@ -369,6 +386,24 @@ static void ue_call_launch(struct ue *ue, const struct ue_step *step)
 		return ue_call_finish(ue, -1, NULL, strerror(-ret));
 	if (step->ms)
 		c->timer = evloop_timer_add(ue->sim->loop, step->ms, ue_call_timeout, ue);
+}
+
+int ue_call_write_new(struct ue *ue, const struct ue_step *step, const struct ue_path *path,
+		      char *buf, size_t size)
+{
+	char to[UE_URI_MAX + 2], from[UE_URI_MAX + 2], route[1024], body[UE_STEP_BODY_MAX + 64];
+	char verify[UE_VERIFY_MAX], branch[SIP_UTIL_BRANCH_SIZE];
+	struct ue_step s = *step;
+	struct ue_call_req cr = {0};
+	int ret;
+
+	s.kind = UE_STEP_SEND;
+	ret = ue_call_prepare(ue, &s, &cr, body, sizeof(body), verify, sizeof(verify));
+	if (ret == 0)
+		ret = ue_call_new_request(ue, &s, path, &cr, to, from, route, sizeof(route));
+	if (ret == 0)
+		ret = sip_util_branch(branch, sizeof(branch));
+	return ret ? ret : ue_call_write(ue, path, &cr, branch, buf, size);
 }
 
 void ue_call_step(struct ue *ue, const struct ue_step *step)
@@ -441,8 +476,12 @@ static void ue_call_answer(struct ue *ue, const struct sip_msg *req,
 		sip_util_out_header(&o, "Content-Type", "application/sdp");
 	len = sip_util_out_finish(&o, invite_ok && len > 0 ? sdp : NULL,
 				  invite_ok && len > 0 ? (size_t)len : 0);
+	if (len > 0 && ue->forge_via && status >= 200) /* provisional answers stay honest */
+		len = ue_forge_via_apply(buf, (size_t)len, sizeof(buf), ue->forge_via);
 	if (len > 0)
 		ue_respond(ue, req, rx, buf, (size_t)len, invite_ok);
+	else
+		log_warn("%s: cannot write a %d: %s", ue->id.name, status, strerror(-len));
 }
 
 static void ue_call_in_invite(struct ue *ue, const struct sip_msg *req,

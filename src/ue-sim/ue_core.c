@@ -207,6 +207,22 @@ int ue_new(struct uesim *sim, const struct ue_ident *id, const struct sockaddr_s
 	return 0;
 }
 
+int uesim_add_ue(struct uesim *sim, struct ue *ue)
+{
+	if (sim->n_ues == sim->cap_ues) {
+		size_t cap = sim->cap_ues ? sim->cap_ues * 2 : 8;
+		struct ue **ues = realloc(sim->ues, cap * sizeof(*ues));
+
+		if (!ues)
+			return -ENOMEM;
+		sim->ues = ues;
+		sim->cap_ues = cap;
+	}
+	ue->idx = sim->n_ues;
+	sim->ues[sim->n_ues++] = ue;
+	return 0;
+}
+
 /* ---- client transactions ---- */
 
 static void ue_txn_free(struct ue_txn *txn)
@@ -622,6 +638,7 @@ void ue_free(struct ue *ue)
 		ue_srv_free(ue->srvs);
 	ue_reg_free(ue);
 	ue_call_free(ue);
+	ue_hostile_free(ue);
 	sip_transport_free(ue->tp);
 	ue_ident_wipe(&ue->id);
 	free(ue);

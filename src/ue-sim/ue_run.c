@@ -22,6 +22,7 @@
 
 #include "common/log.h"
 #include "ue-sim/ue.h"
+#include "ue-sim/ue_forge.h"
 
 #define UE_RUN_EXPECT_IN_MS 10000 /* how long `expect in` waits without timeout= */
 
@@ -100,6 +101,8 @@ void ue_run_done(struct ue *ue, int status, const char *reason, const char *fmt,
 	char detail[512];
 	va_list ap;
 
+	if (sim->load) /* load mode: no steps, the load driver counts outcomes */
+		return ue_load_done(ue, status);
 	if (!ue_run_active(ue)) {
 		log_warn("%s: an outcome without a step (status %d)", ue->id.name, status);
 		return;
@@ -135,6 +138,11 @@ void ue_run_incoming(struct ue *ue, enum sip_method method, const char *text)
 	const struct ue_step *s = run->cur;
 	char who[72] = "";
 
+	if (ue->sim->load) { /* thousands of these: counted, not printed */
+		if (method < SIP_METHOD_COUNT)
+			ue->in_count[method]++;
+		return;
+	}
 	if (ue->sim->n_ues > 1)
 		snprintf(who, sizeof(who), " [%s]", ue->id.name);
 	printf("in %s%s\n", text, who);
@@ -233,6 +241,20 @@ static void ue_run_dispatch(struct ue *ue, const struct ue_step *s)
 		return ue_run_expect(ue, s);
 	case UE_STEP_QUIT:
 		return ue_run_done(ue, 1, NULL, "%s", "");
+	case UE_STEP_PLAINTEXT:
+		return ue_hostile_plaintext(ue, s);
+	case UE_STEP_CAPTURE_ESP:
+		return ue_hostile_capture(ue, s);
+	case UE_STEP_REPLAY_ESP:
+		return ue_hostile_replay(ue, s);
+	case UE_STEP_FORGE_VIA:
+		ue->forge_via = s->forge;
+		return ue_run_done(ue, 1, NULL, "%s (final answers from now on)",
+				   ue_forge_via_name(s->forge));
+	case UE_STEP_FORGE_ROUTE:
+		ue->forge_route = s->forge;
+		return ue_run_done(ue, 1, NULL, "%s (in-dialog requests from now on)",
+				   ue_forge_route_name(s->forge));
 	}
 }
 
@@ -391,6 +413,7 @@ static void ue_run_stop(struct evloop *loop, uint64_t id, void *arg)
 	for (i = 0; i < sim->n_ues; i++)
 		ue_free(sim->ues[i]);
 	sim->n_ues = 0;
+	ue_load_free(sim);
 	while (sim->run.q_len) {
 		free(sim->run.queue[sim->run.q_head]);
 		sim->run.q_head = (sim->run.q_head + 1) %

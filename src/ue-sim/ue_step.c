@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sip/sip_transport.h"
+#include "ue-sim/ue_forge.h"
 
 #define UE_STEP_MAX_TOKENS 24
 
@@ -25,6 +26,8 @@ enum ue_step_opt {
 	OPT_TIMEOUT = 1u << 8,
 	OPT_METHOD = 1u << 9,
 	OPT_URI = 1u << 10,
+	OPT_SPORT = 1u << 11,
+	OPT_COUNT = 1u << 12,
 };
 
 /* Keywords, their positional arguments and accepted options. */
@@ -48,6 +51,12 @@ static const struct {
 	{"sleep", UE_STEP_SLEEP, 1, 1, 0},
 	{"expect", UE_STEP_EXPECT, 1, 2, OPT_TIMEOUT},
 	{"quit", UE_STEP_QUIT, 0, 0, 0},
+	{"plaintext", UE_STEP_PLAINTEXT, 0, 0,
+	 OPT_EXPECT | OPT_METHOD | OPT_URI | OPT_BODY | OPT_SPORT | OPT_TIMEOUT},
+	{"capture-esp", UE_STEP_CAPTURE_ESP, 0, 0, 0},
+	{"replay-esp", UE_STEP_REPLAY_ESP, 0, 0, OPT_COUNT},
+	{"forge-via", UE_STEP_FORGE_VIA, 1, 1, 0},
+	{"forge-route", UE_STEP_FORGE_ROUTE, 1, 1, 0},
 };
 
 #define UE_STEP_TABLE_N (sizeof(ue_step_table) / sizeof(ue_step_table[0]))
@@ -223,6 +232,10 @@ static int ue_step_option(struct ue_step *s, unsigned allowed, const char *name,
 		return ue_step_copy(s->method, sizeof(s->method), v);
 	if (strcmp(name, "uri") == 0 && (allowed & OPT_URI))
 		return ue_step_copy(s->uri, sizeof(s->uri), v);
+	if (strcmp(name, "sport") == 0 && (allowed & OPT_SPORT))
+		return ue_step_uint(v, 65535, &s->sport) || s->sport == 0 ? -EINVAL : 0;
+	if (strcmp(name, "count") == 0 && (allowed & OPT_COUNT))
+		return ue_step_uint(v, 100, &s->count) || s->count == 0 ? -EINVAL : 0;
 	return -ENOENT;
 }
 
@@ -245,6 +258,17 @@ static int ue_step_args(struct ue_step *s, char **args, unsigned n, char *why, s
 	case UE_STEP_SLEEP:
 		return ue_step_seconds(args[0], &s->ms)
 			       ? ue_step_why(why, why_size, "sleep: seconds expected")
+			       : 0;
+	case UE_STEP_FORGE_VIA:
+		return ue_forge_via_parse(args[0], &s->forge)
+			       ? ue_step_why(why, why_size,
+					     "forge-via: off, branch, host, port, extra-top, "
+					     "extra-below or drop-below")
+			       : 0;
+	case UE_STEP_FORGE_ROUTE:
+		return ue_forge_route_parse(args[0], &s->forge)
+			       ? ue_step_why(why, why_size,
+					     "forge-route: off, alter, drop or replay")
 			       : 0;
 	default:
 		break;

@@ -15,6 +15,14 @@
  *   [UE] expect in METHOD [timeout=S]   an incoming METHOD arrived (since the last such step)
  *   [UE] expect registered | unregistered
  *   [UE] expect sas N                   ue-sim holds N SAs in the kernel
+ *   [UE] plaintext [method=M] [uri=URI] [body=TEXT] [sport=N] [timeout=S] [expect=E]
+ *                                       clear text to the P-CSCF's port-s (hostile)
+ *   [UE] capture-esp                    keep the UE's next outgoing ESP packet
+ *   [UE] replay-esp [count=N]           send the captured packet again, byte for byte
+ *   [UE] forge-via off|branch|host|port|extra-top|extra-below|drop-below
+ *                                       how the UE's answers alter their Vias
+ *   [UE] forge-route off|alter|drop|replay
+ *                                       how the UE's in-dialog requests alter their Route
  *   quit
  *
  * E is a status code (200), a class (2xx) or "timeout" (no final response). S are seconds,
@@ -48,6 +56,11 @@ enum ue_step_kind {
 	UE_STEP_SLEEP,
 	UE_STEP_EXPECT,
 	UE_STEP_QUIT,
+	UE_STEP_PLAINTEXT,
+	UE_STEP_CAPTURE_ESP,
+	UE_STEP_REPLAY_ESP,
+	UE_STEP_FORGE_VIA,
+	UE_STEP_FORGE_ROUTE,
 };
 
 /** The outcome a step is expected to have. */
@@ -97,9 +110,13 @@ struct ue_step {
 	bool has_body;
 	/* sleep duration, or how long to wait (timeout=) */
 	uint64_t ms;
-	/* expect */
+	/* expect; replay-esp count= */
 	enum ue_check check;
 	unsigned count;
+	/* plaintext sport= (0: the kernel picks) */
+	unsigned sport;
+	/* forge-via, forge-route: the mode (enum ue_forge_via / ue_forge_route) */
+	int forge;
 };
 
 /**
