@@ -25,9 +25,11 @@ src_ue_sim_ue_sim_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 src_ue_sim_ue_sim_LDADD = $(UE_SIM_LIBS)
 
 check_PROGRAMS += src/ue-sim/test_ue_ident src/ue-sim/test_ue_auth src/ue-sim/test_ue_secagree \
-	src/ue-sim/test_ue_step src/ue-sim/test_ue_dialog src/ue-sim/test_ue_addr
+	src/ue-sim/test_ue_step src/ue-sim/test_ue_dialog src/ue-sim/test_ue_addr \
+	src/ue-sim/test_ue_forge
 TESTS += src/ue-sim/test_ue_ident src/ue-sim/test_ue_auth src/ue-sim/test_ue_secagree \
-	src/ue-sim/test_ue_step src/ue-sim/test_ue_dialog src/ue-sim/test_ue_addr
+	src/ue-sim/test_ue_step src/ue-sim/test_ue_dialog src/ue-sim/test_ue_addr \
+	src/ue-sim/test_ue_forge
 
 src_ue_sim_test_ue_ident_SOURCES = src/ue-sim/test_ue_ident.c
 src_ue_sim_test_ue_ident_CPPFLAGS = $(UE_SIM_TEST_CPPFLAGS) -DUE_TEST_SRCDIR='"$(abs_top_srcdir)"'
@@ -47,4 +49,7 @@ src_ue_sim_test_ue_dialog_LDADD = $(UE_SIM_LIBS) $(CMOCKA_LIBS)
 src_ue_sim_test_ue_addr_SOURCES = src/ue-sim/test_ue_addr.c
 src_ue_sim_test_ue_addr_CPPFLAGS = $(UE_SIM_TEST_CPPFLAGS)
 src_ue_sim_test_ue_addr_LDADD = $(UE_SIM_LIBS) $(CMOCKA_LIBS)
+src_ue_sim_test_ue_forge_SOURCES = src/ue-sim/test_ue_forge.c
+src_ue_sim_test_ue_forge_CPPFLAGS = $(UE_SIM_TEST_CPPFLAGS)
+src_ue_sim_test_ue_forge_LDADD = $(UE_SIM_LIBS) $(CMOCKA_LIBS)
 dist_man_MANS += doc/ue-sim.8

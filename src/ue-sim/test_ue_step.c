@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sip/sip_transport.h"
+#include "ue-sim/ue_forge.h"
 #include "ue-sim/ue_step.h"
 
 static struct ue_step parse_ok(const char *line)
@@ -175,6 +176,37 @@ static void test_ue_step_refusals_say_why(void **state)
 	parse_bad("temp-address expect=200", "unknown option 'expect'");
 }
 
+static void test_ue_step_hostile_steps(void **state)
+{
+	struct ue_step s;
+
+	(void)state;
+	assert_int_equal(ue_step_parse("ue1 plaintext uri=sip:ue2@ims.test body=\"in clear\" "
+				       "sport=7000 timeout=2.5 expect=timeout",
+				       &s, NULL, 0),
+			 0);
+	assert_int_equal(s.kind, UE_STEP_PLAINTEXT);
+	assert_string_equal(s.uri, "sip:ue2@ims.test");
+	assert_string_equal(s.body, "in clear");
+	assert_int_equal(s.sport, 7000);
+	assert_int_equal(s.ms, 2500);
+	assert_int_equal(s.expect, UE_EXPECT_TIMEOUT);
+	assert_int_equal(ue_step_parse("replay-esp count=3", &s, NULL, 0), 0);
+	assert_int_equal(s.kind, UE_STEP_REPLAY_ESP);
+	assert_int_equal(s.count, 3);
+	assert_int_equal(ue_step_parse("capture-esp", &s, NULL, 0), 0);
+	assert_int_equal(s.kind, UE_STEP_CAPTURE_ESP);
+	assert_int_equal(ue_step_parse("ue2 forge-via extra-top", &s, NULL, 0), 0);
+	assert_int_equal(s.kind, UE_STEP_FORGE_VIA);
+	assert_int_equal(s.forge, UE_FORGE_VIA_EXTRA_TOP);
+	assert_int_equal(ue_step_parse("forge-route replay", &s, NULL, 0), 0);
+	assert_int_equal(s.forge, UE_FORGE_ROUTE_REPLAY);
+	parse_bad("forge-via sideways", "forge-via: off, branch");
+	parse_bad("forge-route", "missing argument");
+	parse_bad("replay-esp count=0", "count");
+	parse_bad("plaintext sport=70000", "sport");
+}
+
 static void test_ue_step_names(void **state)
 {
 	(void)state;
@@ -193,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_ue_step_sleep_and_expect),
 		cmocka_unit_test(test_ue_step_blank_and_comment_lines),
 		cmocka_unit_test(test_ue_step_refusals_say_why),
+		cmocka_unit_test(test_ue_step_hostile_steps),
 		cmocka_unit_test(test_ue_step_names),
 	};
 

@@ -181,11 +181,22 @@ static void ue_load_report(struct ue_load *L)
 	       r->p90, r->p99);
 }
 
+/* CPU seconds this process has used (user + system). */
+static double ue_load_cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0.0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void ue_load_summary(const struct ue_load *L)
 {
 	int p;
 
-	printf("ues=%u", L->cfg.n);
+	printf("ues=%u cpu_s=%.2f", L->cfg.n, ue_load_cpu_s());
 	for (p = 0; p < UE_LOAD_PHASES; p++) {
 		const struct ue_load_result *r = &L->res[p];
 		const char *k = ue_load_phase_keys[p];
