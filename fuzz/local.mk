@@ -33,3 +33,11 @@ fuzz_replay_ue_rx_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 fuzz_replay_ue_rx_LDADD = $(UE_SIM_LIBS)
 EXTRA_DIST += fuzz/replay-ue_rx.sh
 TESTS += fuzz/replay-ue_rx.sh
+
+# ue-sim's hostile edits: forged Vias over arbitrary messages, captured frames.
+check_PROGRAMS += fuzz/replay_ue_forge
+fuzz_replay_ue_forge_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_ue_forge.c
+fuzz_replay_ue_forge_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
+fuzz_replay_ue_forge_LDADD = $(UE_SIM_LIBS)
+EXTRA_DIST += fuzz/replay-ue_forge.sh
+TESTS += fuzz/replay-ue_forge.sh

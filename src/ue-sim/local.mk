@@ -11,7 +11,7 @@ src_ue_sim_libuesim_a_SOURCES = \
 	src/ue-sim/ue.h src/ue-sim/ue_core.c src/ue-sim/ue_reg.c src/ue-sim/ue_call.c \
 	src/ue-sim/ue_ipsec.c src/ue-sim/ue_run.c \
 	src/ue-sim/ue_forge.c src/ue-sim/ue_forge.h \
-	src/ue-sim/ue_hostile.c src/ue-sim/ue_hostile.h src/ue-sim/ue_load.c
+	src/ue-sim/ue_hostile.c src/ue-sim/ue_load.c
 src_ue_sim_libuesim_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 
 # What ue-sim and its tests link: the subscriber file parser comes from hss-stub's library.

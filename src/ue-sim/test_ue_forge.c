@@ -18,7 +18,6 @@
 #include "sip/sip_msg.h"
 #include "ue-sim/ue_dialog.h"
 #include "ue-sim/ue_forge.h"
-#include "ue-sim/ue_hostile.h"
 
 /* ue2's 200 to a MESSAGE that came through the P-CSCF (its Via on top). */
 static const char answer[] =
@@ -173,7 +172,7 @@ static void addr6(struct sockaddr_storage *ss, const char *text)
 	assert_int_equal(inet_pton(AF_INET6, text, &((struct sockaddr_in6 *)ss)->sin6_addr), 1);
 }
 
-static void test_ue_hostile_esp_frame(void **state)
+static void test_ue_forge_esp_frame(void **state)
 {
 	uint8_t f[14 + 40 + 16] = {0};
 	struct sockaddr_storage me[2], pcscf, other;
@@ -188,15 +187,15 @@ static void test_ue_hostile_esp_frame(void **state)
 	memcpy(f + 14 + 8, &((struct sockaddr_in6 *)&me[1])->sin6_addr, 16);
 	memcpy(f + 14 + 24, &((struct sockaddr_in6 *)&pcscf)->sin6_addr, 16);
 	memcpy(f + 54, "\x00\x00\x10\x01\x00\x00\x00\x07", 8);
-	assert_int_equal(ue_hostile_esp_frame(f, sizeof(f), me, 2, &pcscf, &spi, &seq), 0);
+	assert_int_equal(ue_forge_esp_frame(f, sizeof(f), me, 2, &pcscf, &spi, &seq), 0);
 	assert_int_equal(spi, 0x1001);
 	assert_int_equal(seq, 7);
 	/* to someone else, not ESP, from someone else, cut short */
-	assert_int_equal(ue_hostile_esp_frame(f, sizeof(f), me, 2, &other, &spi, &seq), -ENOENT);
-	assert_int_equal(ue_hostile_esp_frame(f, sizeof(f), me, 1, &pcscf, &spi, &seq), -ENOENT);
-	assert_int_equal(ue_hostile_esp_frame(f, 50, me, 2, &pcscf, &spi, &seq), -ENOENT);
+	assert_int_equal(ue_forge_esp_frame(f, sizeof(f), me, 2, &other, &spi, &seq), -ENOENT);
+	assert_int_equal(ue_forge_esp_frame(f, sizeof(f), me, 1, &pcscf, &spi, &seq), -ENOENT);
+	assert_int_equal(ue_forge_esp_frame(f, 50, me, 2, &pcscf, &spi, &seq), -ENOENT);
 	f[14 + 6] = 17;
-	assert_int_equal(ue_hostile_esp_frame(f, sizeof(f), me, 2, &pcscf, &spi, &seq), -ENOENT);
+	assert_int_equal(ue_forge_esp_frame(f, sizeof(f), me, 2, &pcscf, &spi, &seq), -ENOENT);
 }
 
 int main(void)
@@ -206,7 +205,7 @@ int main(void)
 		cmocka_unit_test(test_ue_forge_via_extra_and_dropped),
 		cmocka_unit_test(test_ue_forge_via_refusals),
 		cmocka_unit_test(test_ue_forge_route_modes),
-		cmocka_unit_test(test_ue_hostile_esp_frame),
+		cmocka_unit_test(test_ue_forge_esp_frame),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

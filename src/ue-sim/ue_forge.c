@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include <strings.h>
 
 #include "ue-sim/ue_dialog.h"
+
+#define UE_FORGE_ESP 50 /* IP protocol number */
 
 #define UE_FORGE_EXTRA_VIA "SIP/2.0/UDP " UE_FORGE_HOST4 ":5060;branch=z9hG4bKforgedextra"
 
@@ -260,4 +264,45 @@ int ue_forge_route_value(int mode, const struct ue_dialog *d, const struct ue_di
 	default:
 		return ue_dialog_route_value(d, buf, size);
 	}
+}
+
+/* ---- ESP frames ---- */
+
+static bool ue_forge_addr_is(const uint8_t *a, const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return memcmp(a, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0;
+	return memcmp(a, &((const struct sockaddr_in *)ss)->sin_addr, 4) == 0;
+}
+
+int ue_forge_esp_frame(const uint8_t *frame, size_t len, const struct sockaddr_storage *srcs,
+		       size_t n_srcs, const struct sockaddr_storage *dst, uint32_t *spi,
+		       uint32_t *seq)
+{
+	const uint8_t *ip = frame + ETH_HLEN, *src, *esp;
+	uint16_t type;
+	size_t i, alen, hlen;
+
+	if (len < ETH_HLEN + 20)
+		return -ENOENT;
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == ETH_P_IPV6 && dst->ss_family == AF_INET6 && len >= ETH_HLEN + 40 + 8 &&
+	    ip[6] == UE_FORGE_ESP)
+		src = ip + 8, alen = 16, hlen = 40;
+	else if (type == ETH_P_IP && dst->ss_family == AF_INET && (ip[0] >> 4) == 4 &&
+		 ip[9] == UE_FORGE_ESP && len >= ETH_HLEN + (size_t)(ip[0] & 15) * 4 + 8)
+		src = ip + 12, alen = 4, hlen = (size_t)(ip[0] & 15) * 4;
+	else
+		return -ENOENT;
+	if (hlen < 20 || !ue_forge_addr_is(src + alen, dst))
+		return -ENOENT;
+	for (i = 0; i < n_srcs; i++)
+		if (srcs[i].ss_family == dst->ss_family && ue_forge_addr_is(src, &srcs[i]))
+			break;
+	if (i == n_srcs)
+		return -ENOENT;
+	esp = ip + hlen;
+	*spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
+	*seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
+	return 0;
 }

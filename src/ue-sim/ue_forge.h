@@ -1,12 +1,15 @@
 /*
  * ue_forge.h — what a hostile UE changes in what it sends (for tests of the P-CSCF):
- * the Vias of its answers and the Route of its in-dialog requests. Pure text functions, so
- * unit tests see exactly what goes on the wire.
+ * the Vias of its answers and the Route of its in-dialog requests; and which of its own
+ * frames it keeps to replay. Pure functions, so unit tests and the fuzz harness see exactly
+ * what goes on the wire.
  */
 #ifndef UE_FORGE_H
 #define UE_FORGE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 struct ue_dialog;
 
@@ -86,5 +89,21 @@ int ue_forge_via_apply(char *buf, size_t len, size_t size, int mode);
  */
 int ue_forge_route_value(int mode, const struct ue_dialog *d, const struct ue_dialog *other,
 			 char *buf, size_t size);
+
+/**
+ * ue_forge_esp_frame() - whether an Ethernet frame carries an ESP packet from one of
+ * @srcs to @dst (IPv6 with ESP as the first next header, or IPv4 with protocol 50).
+ * @frame: the frame as an AF_PACKET SOCK_RAW socket reads it.
+ * @len: its length.
+ * @srcs: addresses the packet may come from (ports ignored).
+ * @n_srcs: their number.
+ * @dst: where it must go (port ignored).
+ * @spi: receives the SPI (host order).
+ * @seq: receives the ESP sequence number (host order).
+ * @return 0 when it does, -ENOENT when not (or too short to tell).
+ */
+int ue_forge_esp_frame(const uint8_t *frame, size_t len, const struct sockaddr_storage *srcs,
+		       size_t n_srcs, const struct sockaddr_storage *dst, uint32_t *spi,
+		       uint32_t *seq);
 
 #endif /* UE_FORGE_H */

@@ -29,11 +29,10 @@
 #include "common/log.h"
 #include "ue-sim/ue.h"
 #include "ue-sim/ue_addr.h"
-#include "ue-sim/ue_hostile.h"
+#include "ue-sim/ue_forge.h"
 
 #define UE_HOSTILE_PLAIN_MS  3000 /* how long plaintext waits for an answer without timeout= */
 #define UE_HOSTILE_FRAME_MAX 2048
-#define UE_HOSTILE_ESP	     50
 
 /* A UE's attack state (one plaintext request and one capture at a time). */
 struct ue_hostile {
@@ -50,45 +49,6 @@ struct ue_hostile {
 	size_t frame_len;
 	uint32_t spi, seq;
 };
-
-static bool ue_hostile_addr_is(const uint8_t *a, const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return memcmp(a, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0;
-	return memcmp(a, &((const struct sockaddr_in *)ss)->sin_addr, 4) == 0;
-}
-
-int ue_hostile_esp_frame(const uint8_t *frame, size_t len, const struct sockaddr_storage *srcs,
-			 size_t n_srcs, const struct sockaddr_storage *dst, uint32_t *spi,
-			 uint32_t *seq)
-{
-	const uint8_t *ip = frame + ETH_HLEN, *src, *esp;
-	uint16_t type;
-	size_t i, alen, hlen;
-
-	if (len < ETH_HLEN + 20)
-		return -ENOENT;
-	type = (uint16_t)(frame[12] << 8 | frame[13]);
-	if (type == ETH_P_IPV6 && dst->ss_family == AF_INET6 && len >= ETH_HLEN + 40 + 8 &&
-	    ip[6] == UE_HOSTILE_ESP)
-		src = ip + 8, alen = 16, hlen = 40;
-	else if (type == ETH_P_IP && dst->ss_family == AF_INET && (ip[0] >> 4) == 4 &&
-		 ip[9] == UE_HOSTILE_ESP && len >= ETH_HLEN + (size_t)(ip[0] & 15) * 4 + 8)
-		src = ip + 12, alen = 4, hlen = (size_t)(ip[0] & 15) * 4;
-	else
-		return -ENOENT;
-	if (hlen < 20 || !ue_hostile_addr_is(src + alen, dst))
-		return -ENOENT;
-	for (i = 0; i < n_srcs; i++)
-		if (srcs[i].ss_family == dst->ss_family && ue_hostile_addr_is(src, &srcs[i]))
-			break;
-	if (i == n_srcs)
-		return -ENOENT;
-	esp = ip + hlen;
-	*spi = (uint32_t)esp[0] << 24 | (uint32_t)esp[1] << 16 | (uint32_t)esp[2] << 8 | esp[3];
-	*seq = (uint32_t)esp[4] << 24 | (uint32_t)esp[5] << 16 | (uint32_t)esp[6] << 8 | esp[7];
-	return 0;
-}
 
 static struct ue_hostile *ue_hostile_get(struct ue *ue)
 {
@@ -275,8 +235,8 @@ static void ue_hostile_cap_readable(struct evloop *loop, int fd, unsigned int ev
 		if (n <= 0)
 			return;
 		if (from.sll_pkttype != PACKET_OUTGOING ||
-		    ue_hostile_esp_frame(h->frame, (size_t)n, ue->addrs, ue->n_addrs,
-					 &ue->sim->cfg.proxy, &h->spi, &h->seq) != 0)
+		    ue_forge_esp_frame(h->frame, (size_t)n, ue->addrs, ue->n_addrs,
+				       &ue->sim->cfg.proxy, &h->spi, &h->seq) != 0)
 			continue;
 		h->frame_len = (size_t)n;
 		log_info("%s: captured ESP spi 0x%08x seq %u (%zd bytes)", ue->id.name, h->spi,
