@@ -52,6 +52,7 @@ struct ue_load {
 	double *lat_ms;
 	size_t n_lat;
 	uint64_t tick_timer;
+	double cpu0; /* CPU seconds used before the first phase (set-up) */
 	struct ue_step steps[UE_LOAD_PHASES];
 	struct ue_load_result res[UE_LOAD_PHASES];
 };
@@ -196,7 +197,7 @@ static void ue_load_summary(const struct ue_load *L)
 {
 	int p;
 
-	printf("ues=%u cpu_s=%.2f", L->cfg.n, ue_load_cpu_s());
+	printf("ues=%u cpu_s=%.2f", L->cfg.n, ue_load_cpu_s() - L->cpu0);
 	for (p = 0; p < UE_LOAD_PHASES; p++) {
 		const struct ue_load_result *r = &L->res[p];
 		const char *k = ue_load_phase_keys[p];
@@ -423,8 +424,9 @@ int ue_load_start(struct uesim *sim, const struct ue_load_config *cfg)
 	ue_load_addr(&cfg->base, 1, &a);
 	sip_util_host_format(&a, first, sizeof(first), false);
 	sip_util_sockaddr_format(&sim->cfg.proxy, proxy, sizeof(proxy));
-	printf("load: %u UEs from %s, window %u, %s %s\n", cfg->n, first, cfg->window,
-	       sim->cfg.direct ? "S-CSCF" : "P-CSCF", proxy);
+	L->cpu0 = ue_load_cpu_s();
+	printf("load: %u UEs from %s, window %u, %s %s (set-up: %.2f s CPU)\n", cfg->n, first,
+	       cfg->window, sim->cfg.direct ? "S-CSCF" : "P-CSCF", proxy, L->cpu0);
 	fflush(stdout);
 	L->tick_timer = evloop_timer_add(sim->loop, UE_LOAD_TICK_MS, ue_load_tick, sim);
 	ue_load_begin(L, sim, UE_LOAD_REGISTER);

@@ -54,6 +54,6 @@ note "the same UEs directly at hss-stub, without the P-CSCF"
 load_run direct --scscf "[$SCSCF_CORE6]:5060"
 expect_eq "registrations at hss-stub" "$N" "$(field direct reg_ok)"
 expect_eq "MESSAGEs answered 2xx (direct)" 40 "$(field direct msg_ok)"
-grep -q "^load: $N UEs from 2001:db8:1:1::1001, window 8, S-CSCF" "$RUN/direct.out" ||
+grep -q "^load: $N UEs from 2001:db8:1:1::1001, window 8, S-CSCF \\[$SCSCF_CORE6\\]:5060" "$RUN/direct.out" ||
 	fail "the direct run did not say where it went"
 rm -rf "$RUN"
