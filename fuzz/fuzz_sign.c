@@ -30,8 +30,8 @@
 #include "sip/sip_msg.h"
 #include "sip/sip_uri.h"
 
-#define FUZZ_T0 1800000000ULL
-#define FUZZ_NOW (FUZZ_T0 + 10)
+#define FUZZ_T0	      1800000000ULL
+#define FUZZ_NOW      (FUZZ_T0 + 10)
 #define FUZZ_OUT_SIZE (SIP_MSG_MAX_LEN + 4096)
 
 /* Test keys only: they sign the seed corpus. */
@@ -130,8 +130,8 @@ static void fuzz_verify(void)
 	r = sign_rr_verify(fuzz_a, &fuzz_msg, FUZZ_NOW, &param);
 	if ((unsigned int)r >= SIGN_RESULT_COUNT)
 		fuzz_fail("Record-Route check result out of range");
-	if (r == SIGN_OK && (param.s < fuzz_msg.buf || param.s + param.len > fuzz_msg.buf +
-									      fuzz_msg.len))
+	if (r == SIGN_OK &&
+	    (param.s < fuzz_msg.buf || param.s + param.len > fuzz_msg.buf + fuzz_msg.len))
 		fuzz_fail("sg-rr span outside the message");
 	fuzz_route_check(fuzz_a);
 	fuzz_route_check(fuzz_b);
@@ -142,11 +142,11 @@ static void fuzz_sign(void)
 	static const struct sip_str own = {"sip:[2001:db8:2::1]:5060;lr", 27};
 	char text[SIGN_PARAM_MAX];
 
-	fuzz_param_text(text, sign_via(fuzz_a, &fuzz_msg, "z9hG4bKpc1", FUZZ_NOW, text,
-				       sizeof(text)));
+	fuzz_param_text(text,
+			sign_via(fuzz_a, &fuzz_msg, "z9hG4bKpc1", FUZZ_NOW, text, sizeof(text)));
 	fuzz_param_text(text, sign_rr(fuzz_a, &fuzz_msg, &own, 1, FUZZ_NOW, text, sizeof(text)));
-	fuzz_param_text(text, sign_route_callee(fuzz_a, &fuzz_msg, &own, 1, FUZZ_NOW, text,
-						sizeof(text)));
+	fuzz_param_text(
+		text, sign_route_callee(fuzz_a, &fuzz_msg, &own, 1, FUZZ_NOW, text, sizeof(text)));
 	sip_edit_reset(fuzz_ed, &fuzz_msg);
 	sign_route_caller(fuzz_a, fuzz_ed, &fuzz_msg, FUZZ_NOW);
 	fuzz_apply();

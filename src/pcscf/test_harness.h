@@ -63,6 +63,8 @@ extern uint64_t now_ms;
 
 /** cmocka set-up: a fresh logic in *state, the recorder emptied. */
 int setup(void **state);
+/** The same with "signing 3600 86400" (doc/signing.md). */
+int setup_signing(void **state);
 /** cmocka tear-down. */
 int teardown(void **state);
 
