@@ -87,16 +87,10 @@ int fwd_core_local(const struct pcscf *p, int family, struct sockaddr_storage *s
 static int fwd_top_via(const struct sip_msg *msg, struct sip_str *elem, struct sip_str *removal,
 		       size_t *line)
 {
-	struct sip_hdr_iter it;
-	struct sip_str v;
-	int i = sip_msg_find(msg, SIP_HDR_VIA, 0);
+	int i = sip_hdr_first_elem(msg, SIP_HDR_VIA, elem, removal);
 
 	if (i < 0)
-		return -ENOENT;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, elem, removal) != 1)
-		return -EINVAL;
+		return i;
 	if (line)
 		*line = (size_t)i;
 	return 0;

@@ -340,21 +340,17 @@ void proxy_core(struct pcscf *p, const struct pcscf_in *in)
 static int proxy_our_via(const struct sip_msg *msg, struct sip_str *removal, size_t *line,
 			 bool *whole_line, struct sip_via *via)
 {
-	struct sip_str v, elem, rest, rest_removal;
-	struct sip_hdr_iter it;
-	int i = sip_msg_find(msg, SIP_HDR_VIA, 0);
+	struct sip_str v, elem;
+	int i = sip_hdr_first_elem(msg, SIP_HDR_VIA, &elem, removal);
 
-	if (i < 0)
-		return -ENOENT;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, &elem, removal) != 1 ||
-	    sip_hdr_via_parse(elem.s, elem.len, via) < 0 ||
+	if (i < 0 || sip_hdr_via_parse(elem.s, elem.len, via) < 0 ||
 	    via->branch.len <= strlen(PCSCF_BRANCH_PREFIX) ||
 	    strncmp(via->branch.s, PCSCF_BRANCH_PREFIX, strlen(PCSCF_BRANCH_PREFIX)) != 0)
 		return -ENOENT;
+	v = sip_msg_hdr_value(msg, (size_t)i);
 	*line = (size_t)i;
-	*whole_line = sip_hdr_list_next(&it, &rest, &rest_removal) != 1;
+	/* The parse checked every Via element: ours is the whole line when it ends it. */
+	*whole_line = elem.s + elem.len == v.s + v.len;
 	return 0;
 }
 

@@ -379,3 +379,10 @@ const char terminating_invite[] =
 	"From: <sip:user2@home1.net>;tag=i1" CRLF "To: <sip:user1_public1@home1.net>" CRLF
 	"Call-ID: inv1" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF
 	"Content-Length: 0" CRLF CRLF;
+
+const char originating_invite[] =
+	"INVITE sip:user2@home1.net SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
+	"]:1358;branch=z9hG4bKi2" CRLF "Max-Forwards: 70" CRLF
+	"From: <sip:user1_public1@home1.net>;tag=i2" CRLF "To: <sip:user2@home1.net>" CRLF
+	"Call-ID: inv2" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
+	"Content-Length: 0" CRLF CRLF;

@@ -103,16 +103,9 @@ static void test_pcscf_terminating_request_goes_over_the_sas(void **state)
 static void test_pcscf_originating_invite_is_record_routed(void **state)
 {
 	struct pcscf *p = *state;
-	char text[2048];
 
 	register_fully(p);
-	snprintf(text, sizeof(text),
-		 "INVITE sip:user2@home1.net SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
-		 "]:1358;branch=z9hG4bKi2" CRLF "Max-Forwards: 70" CRLF
-		 "From: <sip:user1_public1@home1.net>;tag=i2" CRLF "To: <sip:user2@home1.net>" CRLF
-		 "Call-ID: inv2" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
-		 "Content-Length: 0" CRLF CRLF);
-	rx(p, ACCESS, 5064, UE, 1357, text);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
 	assert_string_equal(hdr(sent_last(), "Record-Route", 0),
 			    "<sip:[2001:db8:c::1]:5060;lr>, <sip:[2001:db8:a::1]:5064;lr>");
 }

@@ -157,17 +157,11 @@ static void test_sign_in_dialog_request_needs_its_route_set(void **state)
 static void test_sign_caller_route_set_in_200_to_ue(void **state)
 {
 	struct pcscf *p = *state;
-	char text[2048], extra[512];
+	char extra[512];
 	struct sent *s;
 
 	register_fully(p);
-	snprintf(text, sizeof(text),
-		 "INVITE sip:user2@home1.net SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
-		 "]:1358;branch=z9hG4bKi2" CRLF "Max-Forwards: 70" CRLF
-		 "From: <sip:user1_public1@home1.net>;tag=i2" CRLF "To: <sip:user2@home1.net>" CRLF
-		 "Call-ID: inv2" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
-		 "Content-Length: 0" CRLF CRLF);
-	rx(p, ACCESS, 5064, UE, 1357, text);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
 	s = sent_last();
 	assert_null(strstr(hdr(s, "Via", 0), "sg-v")); /* towards the core: not signed */
 	snprintf(extra, sizeof(extra),

@@ -135,16 +135,11 @@ int sign_canon_target(struct sign_ring *ring, struct sip_str uri_text)
 
 int sign_first_contact(const struct sip_msg *msg, struct sip_str *elem, struct sip_nameaddr *na)
 {
-	struct sip_str v, removal;
-	struct sip_hdr_iter it;
-	int i = sip_msg_find(msg, SIP_HDR_CONTACT, 0);
+	int i = sip_hdr_first_elem(msg, SIP_HDR_CONTACT, elem, NULL);
 
 	if (i < 0)
-		return -ENOENT;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, elem, &removal) != 1 ||
-	    sip_hdr_nameaddr_parse(elem->s, elem->len, na) < 0 || na->star)
+		return i;
+	if (sip_hdr_nameaddr_parse(elem->s, elem->len, na) < 0 || na->star)
 		return -EINVAL;
 	return 0;
 }

@@ -124,6 +124,20 @@ int sign_mac_target(struct sign_ring *ring, const struct sign_key *key, const st
 int sign_signing_key(const struct sign_ring *ring, uint64_t now, const struct sign_key **key);
 
 /**
+ * sign_request_rrs() - the signing key and the Record-Route entries of a message, the
+ * start of every signature over them.
+ * @ring: the ring.
+ * @req: the message.
+ * @now: wall-clock seconds.
+ * @key: set to the signing key.
+ * @rrs: receives SIGN_LIST_MAX entries at most.
+ * @n: set to their number.
+ * @return 0, -ENOKEY, -EINVAL (a malformed list, or too many entries).
+ */
+int sign_request_rrs(const struct sign_ring *ring, const struct sip_msg *req, uint64_t now,
+		     const struct sign_key **key, struct sip_str *rrs, size_t *n);
+
+/**
  * sign_format() - ";NAME=TOKEN", and ";WRAP_NAME=WRAPPED-KEY" when @wrap_name is given and
  * the ring is in a pool.
  * @ring: the ring.

@@ -75,11 +75,8 @@ int sign_route_callee(struct sign_ring *ring, const struct sip_msg *req,
 	const struct sign_key *key;
 	struct sign_sig sig;
 	size_t n;
-	int ret = sign_signing_key(ring, now, &key);
+	int ret = sign_request_rrs(ring, req, now, &key, rrs, &n);
 
-	if (ret == 0)
-		ret = sign_collect(req, SIP_HDR_RECORD_ROUTE, rrs, SIGN_LIST_MAX, &n) < 0 ? -EINVAL
-											  : 0;
 	if (ret == 0)
 		ret = sign_route_macs(ring, key, req, own_below, n_own, rrs, n, false, &sig);
 	if (ret == 0)
@@ -95,10 +92,8 @@ int sign_route_caller(struct sign_ring *ring, struct sip_edit *ed, const struct 
 	const struct sign_key *key;
 	struct sign_sig sig;
 	size_t n = 0;
-	int ret = sign_signing_key(ring, now, &key);
+	int ret = sign_request_rrs(ring, resp, now, &key, rrs, &n);
 
-	if (ret == 0 && sign_collect(resp, SIP_HDR_RECORD_ROUTE, rrs, SIGN_LIST_MAX, &n) < 0)
-		ret = -EINVAL;
 	if (ret == 0 && n == 0)
 		ret = -ENOENT;
 	/* The caller's route set is the Record-Routes bottom to top; ours is the bottom one. */

@@ -144,6 +144,16 @@ enum sign_result sign_via_verify(struct sign_ring *ring, const struct sip_msg *r
 	return sign_compare(mac, sig.mac[0]);
 }
 
+int sign_request_rrs(const struct sign_ring *ring, const struct sip_msg *req, uint64_t now,
+		     const struct sign_key **key, struct sip_str *rrs, size_t *n)
+{
+	int ret = sign_signing_key(ring, now, key);
+
+	if (ret == 0 && sign_collect(req, SIP_HDR_RECORD_ROUTE, rrs, SIGN_LIST_MAX, n) < 0)
+		ret = -EINVAL;
+	return ret;
+}
+
 int sign_rr(struct sign_ring *ring, const struct sip_msg *req, const struct sip_str *own_below,
 	    size_t n_own, uint64_t now, char *out, size_t size)
 {
@@ -151,11 +161,8 @@ int sign_rr(struct sign_ring *ring, const struct sip_msg *req, const struct sip_
 	struct sign_sig sig = {.n_macs = 1};
 	const struct sign_key *key;
 	size_t n;
-	int ret = sign_signing_key(ring, now, &key);
+	int ret = sign_request_rrs(ring, req, now, &key, rrs, &n);
 
-	if (ret == 0)
-		ret = sign_collect(req, SIP_HDR_RECORD_ROUTE, rrs, SIGN_LIST_MAX, &n) < 0 ? -EINVAL
-											  : 0;
 	if (ret == 0)
 		ret = sign_mac_uri_list(ring, key, SIGN_KIND_RR, req, own_below, n_own, rrs, n,
 					false, sig.mac[0]);
