@@ -290,6 +290,12 @@ static void test_pcscf_mutated_messages_are_survived(void **state)
 	pcscf_shutdown(p);
 }
 
+/* The same with "signing" on (what it does: test_sign_proxy.c): its paths survive too. */
+static void test_pcscf_mutated_messages_are_survived_signing(void **state)
+{
+	test_pcscf_mutated_messages_are_survived(state);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -306,6 +312,8 @@ int main(void)
 		T(test_pcscf_unregistered_protected_source_is_dropped),
 		T(test_pcscf_acquire_inside_a_prefix_adds_the_address),
 		T(test_pcscf_mutated_messages_are_survived),
+		cmocka_unit_test_setup_teardown(test_pcscf_mutated_messages_are_survived_signing,
+						setup_signing, teardown),
 	};
 
 	log_init("test_proxy", LOG_LEVEL_ERR, false);

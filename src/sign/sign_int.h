@@ -78,6 +78,10 @@ struct sign_ring {
 	uint64_t cache_clock;
 	EVP_MAC_CTX *mac; /**< HMAC-SHA-256, reused for every MAC */
 	int mac_err;	  /**< set when an update failed since sign_mac_begin() */
+	/* MAC input gathered here and handed over in blocks: fields are small and many, and
+	 * each EVP_MAC_update() costs a provider call. Not secret (message bytes). */
+	uint8_t mac_buf[1024];
+	size_t mac_len;
 };
 
 /* sign_ring.c */

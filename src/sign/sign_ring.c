@@ -26,16 +26,11 @@ void sign_key_wipe(struct sign_key *key)
 	explicit_bzero(key, sizeof(*key));
 }
 
-/* HMAC-SHA-256 of @kind's label under @key: one call on the shared context. */
+/* Start an HMAC under @key on the shared context (its digest was set once, in
+ * sign_ring_new(): fetching it by name on every MAC would cost more than the MAC). */
 static int sign_hmac_init(struct sign_ring *ring, const uint8_t *key)
 {
-	char digest[] = "SHA256";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-		OSSL_PARAM_construct_end(),
-	};
-
-	return EVP_MAC_init(ring->mac, key, SIGN_KEY_LEN, params) == 1 ? 0 : -EIO;
+	return EVP_MAC_init(ring->mac, key, SIGN_KEY_LEN, NULL) == 1 ? 0 : -EIO;
 }
 
 int sign_key_derive(struct sign_ring *ring, struct sign_key *key)
@@ -58,13 +53,36 @@ int sign_key_derive(struct sign_ring *ring, struct sign_key *key)
 	return ret;
 }
 
+/* Hand the gathered input to the MAC. */
+static void sign_mac_flush(struct sign_ring *ring)
+{
+	if (ring->mac_len && !ring->mac_err &&
+	    EVP_MAC_update(ring->mac, ring->mac_buf, ring->mac_len) != 1)
+		ring->mac_err = -EIO;
+	ring->mac_len = 0;
+}
+
+/* Add bytes to the MAC input. */
+static void sign_mac_put(struct sign_ring *ring, const void *s, size_t len)
+{
+	if (ring->mac_len + len > sizeof(ring->mac_buf))
+		sign_mac_flush(ring);
+	if (len > sizeof(ring->mac_buf)) {
+		if (!ring->mac_err && EVP_MAC_update(ring->mac, s, len) != 1)
+			ring->mac_err = -EIO;
+		return;
+	}
+	memcpy(ring->mac_buf + ring->mac_len, s, len);
+	ring->mac_len += len;
+}
+
 void sign_mac_begin(struct sign_ring *ring, const struct sign_key *key, enum sign_kind kind)
 {
 	uint8_t k = (uint8_t)kind;
 
+	ring->mac_len = 0;
 	ring->mac_err = sign_hmac_init(ring, key->sub[kind]);
-	if (ring->mac_err == 0 && EVP_MAC_update(ring->mac, &k, 1) != 1)
-		ring->mac_err = -EIO;
+	sign_mac_put(ring, &k, 1);
 }
 
 void sign_mac_field(struct sign_ring *ring, const void *s, size_t len)
@@ -72,19 +90,23 @@ void sign_mac_field(struct sign_ring *ring, const void *s, size_t len)
 	uint8_t be[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
 			 (uint8_t)len};
 
-	if (ring->mac_err)
-		return;
-	if (len > UINT32_MAX || EVP_MAC_update(ring->mac, be, sizeof(be)) != 1 ||
-	    (len && EVP_MAC_update(ring->mac, s, len) != 1))
+	if (len > UINT32_MAX) {
 		ring->mac_err = -EIO;
+		return;
+	}
+	sign_mac_put(ring, be, sizeof(be));
+	if (len)
+		sign_mac_put(ring, s, len);
 }
 
 int sign_mac_end(struct sign_ring *ring, uint8_t out[SIGN_MAC_LEN])
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
 	size_t md_len = 0;
-	int ret = ring->mac_err;
+	int ret;
 
+	sign_mac_flush(ring);
+	ret = ring->mac_err;
 	if (ret == 0 &&
 	    (EVP_MAC_final(ring->mac, md, &md_len, sizeof(md)) != 1 || md_len < SIGN_MAC_LEN))
 		ret = -EIO;
@@ -97,6 +119,11 @@ int sign_mac_end(struct sign_ring *ring, uint8_t out[SIGN_MAC_LEN])
 
 struct sign_ring *sign_ring_new(const struct sign_ring_config *cfg)
 {
+	char digest[] = "SHA256";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+		OSSL_PARAM_construct_end(),
+	};
 	struct sign_ring *ring = NULL;
 	EVP_MAC *hmac = NULL;
 
@@ -110,7 +137,9 @@ struct sign_ring *sign_ring_new(const struct sign_ring_config *cfg)
 	if (ring && hmac)
 		ring->mac = EVP_MAC_CTX_new(hmac);
 	EVP_MAC_free(hmac); /* the context holds its own reference */
-	if (!ring || !ring->mac) {
+	if (!ring || !ring->mac || EVP_MAC_CTX_set_params(ring->mac, params) != 1) {
+		if (ring)
+			EVP_MAC_CTX_free(ring->mac);
 		free(ring);
 		errno = ENOMEM;
 		return NULL;
