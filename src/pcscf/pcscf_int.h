@@ -52,8 +52,8 @@ struct pcscf {
 	struct sip_msg msg;	 /* the message being handled */
 	char out[SIP_MSG_MAX_LEN];
 	struct sign_ring *sign;	 /* signing keys (proxy_sign_ring()), NULL when off */
-	uint64_t sign_403_s;	 /* the second the 403s below were counted in */
-	unsigned int sign_403_n; /* 403s for unverified requests in that second */
+	uint64_t sign_fail_s;	 /* the second the failed checks below were counted in */
+	unsigned int sign_fail_n; /* failed signature checks in that second */
 };
 
 /** A message being handled. */

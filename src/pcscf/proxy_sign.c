@@ -22,7 +22,8 @@
 
 #include "common/log.h"
 
-/** Most 403s a second for requests whose route set did not verify (the rest are dropped). */
+/** Most failed checks a second that are logged and, for requests, answered 403 (the rest
+ * are only counted and dropped). */
 #define PROXY_SIGN_403_PER_S 20
 
 uint64_t proxy_sign_now(void)
@@ -78,15 +79,29 @@ int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg)
 	return sign_target(ring, p->ed, msg, proxy_sign_now());
 }
 
-/* Count a failed check and say so once in a while. */
-static void proxy_sign_failed(struct pcscf *p, const struct pcscf_in *in, enum sign_result r,
-			      const char *what)
+/*
+ * Count a failed check; log it while this second has seen fewer than PROXY_SIGN_403_PER_S
+ * (then warn once): a UE sending forgeries must not flood the log, nor get its 403s.
+ * Returns whether the failure is within that rate.
+ */
+static bool proxy_sign_failed(struct pcscf *p, const struct pcscf_in *in, enum sign_result r,
+			      const char *what, uint64_t now)
 {
 	char addr[INET6_ADDRSTRLEN];
 
 	p->st.sign_checks[r]++;
+	if (p->sign_fail_s != now)
+		p->sign_fail_s = now, p->sign_fail_n = 0;
+	if (p->sign_fail_n >= PROXY_SIGN_403_PER_S) {
+		if (p->sign_fail_n++ == PROXY_SIGN_403_PER_S)
+			log_warn("more than %d failed signature checks a second",
+				 PROXY_SIGN_403_PER_S);
+		return false;
+	}
+	p->sign_fail_n++;
 	log_info("%s from %s: signature %s", what, xfrm_addr_str(&in->src, addr, sizeof(addr)),
 		 sign_result_name(r));
+	return true;
 }
 
 bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in)
@@ -103,20 +118,13 @@ bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in)
 		p->st.sign_checks[SIGN_OK]++;
 		return true;
 	}
-	proxy_sign_failed(p, in, r, "in-dialog request");
-	if (in->msg->method == SIP_METHOD_ACK)
-		return false; /* never answered */
-	if (p->sign_403_s != now)
-		p->sign_403_s = now, p->sign_403_n = 0;
-	if (p->sign_403_n >= PROXY_SIGN_403_PER_S) {
-		if (p->sign_403_n++ == PROXY_SIGN_403_PER_S)
-			log_warn("more than %d unverified in-dialog requests a second",
-				 PROXY_SIGN_403_PER_S);
-		p->st.sign_403_limited++;
+	if (!proxy_sign_failed(p, in, r, "in-dialog request", now)) {
+		if (in->msg->method != SIP_METHOD_ACK)
+			p->st.sign_403_limited++;
 		return false;
 	}
-	p->sign_403_n++;
-	fwd_reply(p, in, 403, "Forbidden: route set not verified");
+	if (in->msg->method != SIP_METHOD_ACK) /* an ACK is never answered */
+		fwd_reply(p, in, 403, "Forbidden: route set not verified");
 	return false;
 }
 
@@ -140,7 +148,7 @@ bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const
 	if (r == SIGN_OK && dialog)
 		r = sign_rr_verify(ring, msg, now, &param);
 	if (r != SIGN_OK) {
-		proxy_sign_failed(p, in, r, "response");
+		proxy_sign_failed(p, in, r, "response", now);
 		return false;
 	}
 	p->st.sign_checks[SIGN_OK]++;

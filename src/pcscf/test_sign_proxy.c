@@ -154,6 +154,28 @@ static void test_sign_in_dialog_request_needs_its_route_set(void **state)
 	assert_int_equal(checks(p, SIGN_BAD_MAC), 2);
 }
 
+/* A UE sending forgeries gets 20 answers a second at most; the rest are counted. */
+static void test_sign_403s_are_rate_limited(void **state)
+{
+	struct pcscf *p = *state;
+	struct pcscf_stats st;
+	size_t answered = 0;
+	struct dialog d;
+
+	invite_to_ue(p, &d);
+	for (int i = 0; i < 45; i++) {
+		size_t before = mock.nsent;
+
+		ue_in_dialog(p, "BYE", MT);
+		answered += mock.nsent - before;
+	}
+	pcscf_get_stats(p, &st);
+	assert_int_equal(st.sign_checks[SIGN_MISSING], 45);
+	/* 45 requests take well under a second: at most one new second begins among them. */
+	assert_true(answered >= 20 && answered <= 40);
+	assert_int_equal(st.sign_403_limited, 45 - answered);
+}
+
 static void test_sign_caller_route_set_in_200_to_ue(void **state)
 {
 	struct pcscf *p = *state;
@@ -181,6 +203,7 @@ int main(void)
 		T(test_sign_terminating_invite_is_signed_and_200_checked),
 		T(test_sign_changed_200_from_ue_is_dropped),
 		T(test_sign_in_dialog_request_needs_its_route_set),
+		T(test_sign_403s_are_rate_limited),
 		T(test_sign_caller_route_set_in_200_to_ue),
 	};
 
