@@ -41,3 +41,11 @@ fuzz_replay_ue_forge_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 fuzz_replay_ue_forge_LDADD = $(UE_SIM_LIBS)
 EXTRA_DIST += fuzz/replay-ue_forge.sh
 TESTS += fuzz/replay-ue_forge.sh
+
+# Via / Record-Route / route-set signatures: tokens, wrapped keys, every check and signer.
+check_PROGRAMS += fuzz/replay_sign
+fuzz_replay_sign_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_sign.c
+fuzz_replay_sign_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS)
+fuzz_replay_sign_LDADD = $(SIGN_LIBS)
+EXTRA_DIST += fuzz/replay-sign.sh fuzz/sign.dict
+TESTS += fuzz/replay-sign.sh

@@ -8,6 +8,8 @@
 static const char codec_hex_digits[] = "0123456789abcdef";
 static const char codec_b64_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char codec_b64url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* Value of one hex digit, or -1. */
 static int codec_hex_value(char c)
@@ -21,8 +23,8 @@ static int codec_hex_value(char c)
 	return -1;
 }
 
-/* Value of one base64 character, or -1. */
-static int codec_b64_value(char c)
+/* Value of one base64 character of the alphabet @alphabet (its last two differ), or -1. */
+static int codec_b64_value(char c, const char *alphabet)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -30,9 +32,9 @@ static int codec_b64_value(char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '+')
+	if (c == alphabet[62])
 		return 62;
-	if (c == '/')
+	if (c == alphabet[63])
 		return 63;
 	return -1;
 }
@@ -95,13 +97,16 @@ int codec_hex_decode_exact(const char *in, uint8_t *out, size_t len)
 	return 0;
 }
 
-int codec_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_size)
+/* Encode with @alphabet; @pad adds the '=' of the standard form. */
+static int codec_b64_encode(const uint8_t *in, size_t len, char *out, size_t out_size,
+			    const char *alphabet, int pad)
 {
 	size_t i, o = 0;
 
 	if (!out || (!in && len))
 		return -EINVAL;
-	if (len > (SIZE_MAX / 4) * 3 - 3 || out_size < CODEC_BASE64_SIZE(len)) {
+	if (len > (SIZE_MAX / 4) * 3 - 3 ||
+	    out_size < (pad ? CODEC_BASE64_SIZE(len) : CODEC_BASE64URL_SIZE(len))) {
 		if (out_size)
 			out[0] = '\0';
 		return -ENOSPC;
@@ -109,23 +114,37 @@ int codec_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_siz
 	for (i = 0; i + 2 < len; i += 3) {
 		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
 
-		out[o++] = codec_b64_alphabet[v >> 18];
-		out[o++] = codec_b64_alphabet[(v >> 12) & 0x3f];
-		out[o++] = codec_b64_alphabet[(v >> 6) & 0x3f];
-		out[o++] = codec_b64_alphabet[v & 0x3f];
+		out[o++] = alphabet[v >> 18];
+		out[o++] = alphabet[(v >> 12) & 0x3f];
+		out[o++] = alphabet[(v >> 6) & 0x3f];
+		out[o++] = alphabet[v & 0x3f];
 	}
 	if (i < len) {
 		uint32_t v = (uint32_t)in[i] << 16;
 
 		if (i + 1 < len)
 			v |= (uint32_t)in[i + 1] << 8;
-		out[o++] = codec_b64_alphabet[v >> 18];
-		out[o++] = codec_b64_alphabet[(v >> 12) & 0x3f];
-		out[o++] = i + 1 < len ? codec_b64_alphabet[(v >> 6) & 0x3f] : '=';
-		out[o++] = '=';
+		out[o++] = alphabet[v >> 18];
+		out[o++] = alphabet[(v >> 12) & 0x3f];
+		if (i + 1 < len)
+			out[o++] = alphabet[(v >> 6) & 0x3f];
+		else if (pad)
+			out[o++] = '=';
+		if (pad)
+			out[o++] = '=';
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+int codec_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_size)
+{
+	return codec_b64_encode(in, len, out, out_size, codec_b64_alphabet, 1);
+}
+
+int codec_base64url_encode(const uint8_t *in, size_t len, char *out, size_t out_size)
+{
+	return codec_b64_encode(in, len, out, out_size, codec_b64url_alphabet, 0);
 }
 
 /*
@@ -151,24 +170,21 @@ static ssize_t codec_b64_data_len(const char *in, size_t in_len)
 	return (ssize_t)len;
 }
 
-ssize_t codec_base64_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size)
+/* Decode the @len data characters of @in (padding already stripped) with @alphabet. */
+static ssize_t codec_b64_decode(const char *in, size_t len, uint8_t *out, size_t out_size,
+				const char *alphabet)
 {
-	ssize_t data_len;
-	size_t i, len, need, o = 0;
+	size_t i, need, o = 0;
 	uint32_t acc = 0;
 	unsigned int bits = 0;
 
-	if ((!in && in_len) || (!out && out_size))
+	if (len % 4 == 1)
 		return -EINVAL;
-	data_len = codec_b64_data_len(in, in_len);
-	if (data_len < 0)
-		return data_len;
-	len = (size_t)data_len;
 	need = len / 4 * 3 + (len % 4 ? len % 4 - 1 : 0);
 	if (need > out_size)
 		return -ENOSPC;
 	for (i = 0; i < len; i++) {
-		int v = codec_b64_value(in[i]);
+		int v = codec_b64_value(in[i], alphabet);
 
 		if (v < 0)
 			return -EINVAL;
@@ -183,4 +199,23 @@ ssize_t codec_base64_decode(const char *in, size_t in_len, uint8_t *out, size_t 
 	if (bits && (acc & ((1u << bits) - 1)))
 		return -EINVAL;
 	return (ssize_t)o;
+}
+
+ssize_t codec_base64_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size)
+{
+	ssize_t data_len;
+
+	if ((!in && in_len) || (!out && out_size))
+		return -EINVAL;
+	data_len = codec_b64_data_len(in, in_len);
+	if (data_len < 0)
+		return data_len;
+	return codec_b64_decode(in, (size_t)data_len, out, out_size, codec_b64_alphabet);
+}
+
+ssize_t codec_base64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size)
+{
+	if ((!in && in_len) || (!out && out_size) || in_len > SSIZE_MAX)
+		return -EINVAL;
+	return codec_b64_decode(in, in_len, out, out_size, codec_b64url_alphabet);
 }

@@ -12,6 +12,9 @@
 /** Characters needed to base64-encode @n bytes (padded), terminating NUL included. */
 #define CODEC_BASE64_SIZE(n) ((((n) + 2) / 3) * 4 + 1)
 
+/** Characters needed to base64url-encode @n bytes without padding, NUL included. */
+#define CODEC_BASE64URL_SIZE(n) (((n)*4 + 2) / 3 + 1)
+
 /**
  * codec_hex_encode() - write @len bytes as lower-case hex and a terminating NUL.
  * @in:       bytes to encode (may be NULL when @len is 0)
@@ -66,5 +69,29 @@ int codec_base64_encode(const uint8_t *in, size_t len, char *out, size_t out_siz
  *         small.
  */
 ssize_t codec_base64_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size);
+
+/**
+ * codec_base64url_encode() - encode bytes as base64url without padding (RFC 4648 §5) plus
+ * NUL: the alphabet A-Z a-z 0-9 - _ is safe in a SIP token and in a URI parameter.
+ * @in:       bytes to encode (may be NULL when @len is 0)
+ * @len:      number of bytes
+ * @out:      output buffer
+ * @out_size: size of @out; at least CODEC_BASE64URL_SIZE(@len)
+ * @return 0, -EINVAL for a NULL buffer, -ENOSPC when @out is too small.
+ */
+int codec_base64url_encode(const uint8_t *in, size_t len, char *out, size_t out_size);
+
+/**
+ * codec_base64url_decode() - decode base64url without padding, strictly: '=', white space,
+ * the standard alphabet's '+' and '/' and non-zero unused trailing bits are refused, so every
+ * byte string has exactly one accepted encoding.
+ * @in:       the text
+ * @in_len:   number of characters to read from @in
+ * @out:      output buffer
+ * @out_size: size of @out
+ * @return the number of bytes written, -EINVAL for malformed input, -ENOSPC when @out is too
+ *         small.
+ */
+ssize_t codec_base64url_decode(const char *in, size_t in_len, uint8_t *out, size_t out_size);
 
 #endif /* COMMON_CODEC_H */

@@ -145,6 +145,34 @@ static void test_codec_base64_padding_is_optional_but_checked(void **state)
 	assert_int_equal(codec_base64_decode("Zg==Zg==", 8, dec, sizeof(dec)), -EINVAL);
 }
 
+/* RFC 4648 §5: the URL alphabet without padding; the AKA nonce has both '+' and '/'. */
+static void test_codec_base64url_unpadded(void **state)
+{
+	static const char url[] = "I1U8vpY3qJ0hiuZNrke_NVXzKLQ1d7m5Sp_6w1Tfr7M";
+	uint8_t raw[32], dec[32];
+	char enc[CODEC_BASE64URL_SIZE(32)], small[CODEC_BASE64URL_SIZE(4)];
+
+	(void)state;
+	assert_int_equal(codec_base64_decode("I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M=", 44,
+					     raw, sizeof(raw)),
+			 32);
+	assert_int_equal(codec_base64url_encode(raw, 32, enc, sizeof(enc)), 0);
+	assert_string_equal(enc, url);
+	assert_int_equal(codec_base64url_decode(url, strlen(url), dec, sizeof(dec)), 32);
+	assert_memory_equal(dec, raw, 32);
+	assert_int_equal(codec_base64url_encode((const uint8_t *)"foob", 4, small, sizeof(small)),
+			 0);
+	assert_string_equal(small, "Zm9vYg");
+	assert_int_equal(codec_base64url_encode((const uint8_t *)"foob", 4, small, 6), -ENOSPC);
+	/* Padding, the standard alphabet and stray trailing bits are refused. */
+	assert_int_equal(codec_base64url_decode("Zm9vYg==", 8, dec, sizeof(dec)), -EINVAL);
+	assert_int_equal(codec_base64url_decode("I1U8+A", 6, dec, sizeof(dec)), -EINVAL);
+	assert_int_equal(codec_base64url_decode("I1U8/A", 6, dec, sizeof(dec)), -EINVAL);
+	assert_int_equal(codec_base64url_decode("Zh", 2, dec, sizeof(dec)), -EINVAL);
+	assert_int_equal(codec_base64url_decode("Z", 1, dec, sizeof(dec)), -EINVAL);
+	assert_int_equal(codec_base64url_decode("Zm9vYg", 6, dec, 3), -ENOSPC);
+}
+
 static void test_codec_base64_refuses_malformed_input(void **state)
 {
 	static const char *const bad[] = {
@@ -213,6 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_codec_base64_rfc4648_vectors),
 	    cmocka_unit_test(test_codec_base64_aka_nonce),
 	    cmocka_unit_test(test_codec_base64_padding_is_optional_but_checked),
+	    cmocka_unit_test(test_codec_base64url_unpadded),
 	    cmocka_unit_test(test_codec_base64_refuses_malformed_input),
 	    cmocka_unit_test(test_codec_base64_refuses_small_buffers),
 	    cmocka_unit_test(test_codec_round_trip_all_lengths),

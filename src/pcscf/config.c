@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "sign/sign_key.h"
+
 #define CONFIG_WORDS_MAX 8
 
 typedef int (*config_handler)(struct config *c, char **words, size_t n, char *why, size_t len);
@@ -232,6 +234,26 @@ static int config_transport(struct config *c, char **w, size_t n, char *why, siz
 	return 0;
 }
 
+/* signing off | signing ROTATE-S KEEP-S (doc/signing.md: KEEP-S >= the longest dialog). */
+static int config_signing(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	unsigned long rotate, keep;
+
+	if (n == 1 && !strcmp(w[0], "off")) {
+		c->sign_rotate_s = c->sign_keep_s = 0;
+		return 0;
+	}
+	if (n != 2 || config_number(w[0], 60, 86400 * 7, &rotate) < 0 ||
+	    config_number(w[1], 60, 86400 * 30, &keep) < 0 ||
+	    (rotate + keep) / rotate + 2 > SIGN_RING_MAX)
+		return config_fail(why, len,
+				   "signing: expected off, or ROTATE-SECONDS (60-604800) KEEP-SECONDS "
+				   "(60-2592000, at most 61 rotations)");
+	c->sign_rotate_s = (uint32_t)rotate;
+	c->sign_keep_s = (uint32_t)keep;
+	return 0;
+}
+
 /* Sorted by keyword: looked up with bsearch. */
 static const struct config_keyword {
 	const char *name;
@@ -251,6 +273,7 @@ static const struct config_keyword {
 	{ "sa-grace", config_sa_grace },
 	{ "scscf", config_scscf },
 	{ "sec-agree", config_secagree },
+	{ "signing", config_signing },
 	{ "spi-range", config_spi_range },
 	{ "transport", config_transport },
 	{ "ue-prefix", config_ue_prefix },

@@ -51,6 +51,8 @@ struct config {
 	char database[CONFIG_PATH_MAX];		   /**< the state database */
 	int log_level;				   /**< LOG_ERR … LOG_DEBUG (syslog levels) */
 	bool tcp;				   /**< listen on TCP as well as UDP */
+	uint32_t sign_rotate_s;			   /**< Via/Record-Route signing key period; 0: off */
+	uint32_t sign_keep_s;			   /**< how long a retired signing key verifies */
 };
 
 /** Fill @p config with the defaults (see pcscf.conf(5)). */

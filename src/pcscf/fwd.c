@@ -87,16 +87,10 @@ int fwd_core_local(const struct pcscf *p, int family, struct sockaddr_storage *s
 static int fwd_top_via(const struct sip_msg *msg, struct sip_str *elem, struct sip_str *removal,
 		       size_t *line)
 {
-	struct sip_hdr_iter it;
-	struct sip_str v;
-	int i = sip_msg_find(msg, SIP_HDR_VIA, 0);
+	int i = sip_hdr_first_elem(msg, SIP_HDR_VIA, elem, removal);
 
 	if (i < 0)
-		return -ENOENT;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, elem, removal) != 1)
-		return -EINVAL;
+		return i;
 	if (line)
 		*line = (size_t)i;
 	return 0;
@@ -260,7 +254,8 @@ static int fwd_via_received(struct pcscf *p, const struct pcscf_in *in, struct s
 int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 		      const struct sockaddr_storage *local, enum sip_proto proto, char *branch)
 {
-	char host[SIP_UTIL_ADDR_SIZE], via[160];
+	char host[SIP_UTIL_ADDR_SIZE], via[160 + SIGN_PARAM_MAX], sig[SIGN_PARAM_MAX] = "";
+	struct sign_ring *ring = in->side == PCSCF_SIDE_CORE ? proxy_sign_ring(p) : NULL;
 	struct sip_str elem, removal;
 	int ret, n;
 
@@ -273,8 +268,11 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 	fwd_branch(p, in->msg, elem, branch);
 	if (sip_util_sockaddr_format(local, host, sizeof(host)) < 0)
 		return -EINVAL;
-	n = snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s",
-		     proto == SIP_PROTO_TCP ? "TCP" : "UDP", host, branch);
+	/* Towards a UE: sg-v over the Vias the request came with (doc/signing.md). */
+	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(), sig, sizeof(sig)) < 0)
+		return -EINVAL;
+	n = snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s%s",
+		     proto == SIP_PROTO_TCP ? "TCP" : "UDP", host, branch, sig);
 	ret = sip_edit_insert_top(p->ed, "Via", via, (size_t)n);
 	if (ret == 0)
 		ret = fwd_via_received(p, in, elem);
@@ -337,6 +335,7 @@ int fwd_pop_routes(struct pcscf *p, const struct sip_msg *msg, struct sip_str *n
 	     i = sip_msg_find(msg, SIP_HDR_ROUTE, (size_t)i + 1)) {
 		struct sip_str v = sip_msg_hdr_value(msg, (size_t)i);
 		unsigned popped = 0, total = 0;
+		const char *kept = NULL; /* the first element of this line that stays */
 
 		sip_hdr_iter_init(&it, v.s, v.len);
 		while ((ret = sip_hdr_list_next(&it, &elem, &removal)) == 1) {
@@ -344,16 +343,21 @@ int fwd_pop_routes(struct pcscf *p, const struct sip_msg *msg, struct sip_str *n
 			if (next->s || !fwd_route_is_ours(p, elem)) {
 				if (!next->s)
 					*next = elem;
+				if (!kept)
+					kept = elem.s;
 				continue;
 			}
 			popped++;
-			if (edit && sip_edit_remove_span(p->ed, removal.s, removal.len) < 0)
-				return -EINVAL;
 		}
 		if (ret < 0)
 			return ret;
+		/* What is popped leads the list, so one span (up to the first element that
+		 * stays) removes it: two removal spans would leave the comma between them. */
 		if (edit && popped && popped == total &&
 		    sip_edit_remove_header(p->ed, (size_t)i) < 0)
+			return -EINVAL;
+		if (edit && popped && popped < total &&
+		    sip_edit_remove_span(p->ed, v.s, (size_t)(kept - v.s)) < 0)
 			return -EINVAL;
 	}
 	return 0;

@@ -27,10 +27,10 @@ src_pcscf_libpcscf_logic_a_SOURCES = \
 	src/pcscf/agree.h src/pcscf/agree.c \
 	src/pcscf/reg.h src/pcscf/reg.c \
 	src/pcscf/txn.h src/pcscf/txn.c \
-	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c
+	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c src/pcscf/proxy_sign.c
 src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
-PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sip/libpcscf-sip.a \
-	src/common/libcommon.a $(PCSCF_XFRM_LIBS)
+PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sign/libpcscf-sign.a \
+	src/sip/libpcscf-sip.a src/common/libcommon.a $(PCSCF_XFRM_LIBS)
 
 sbin_PROGRAMS += src/pcscf/pcscfd
 src_pcscf_pcscfd_SOURCES = src/pcscf/pcscfd.c
@@ -55,3 +55,11 @@ src_pcscf_test_proxy_SOURCES = src/pcscf/test_proxy.c src/pcscf/test_harness.c \
 	src/pcscf/test_harness.h
 src_pcscf_test_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+
+# With "signing" on (doc/signing.md): the proxy's signing steps.
+check_PROGRAMS += src/pcscf/test_sign_proxy
+TESTS += src/pcscf/test_sign_proxy
+src_pcscf_test_sign_proxy_SOURCES = src/pcscf/test_sign_proxy.c src/pcscf/test_harness.c \
+	src/pcscf/test_harness.h
+src_pcscf_test_sign_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_sign_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)

@@ -56,6 +56,7 @@ void pcscf_free(struct pcscf *p)
 	reg_store_clear(&p->store);
 	txn_table_clear(&p->txns);
 	sip_edit_free(p->ed);
+	sign_ring_free(p->sign);
 	free(p->lists);
 	free(p);
 }

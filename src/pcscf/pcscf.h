@@ -25,6 +25,7 @@
 
 #include "pcscf/config.h"
 #include "pcscf/privsep.h"
+#include "sign/sign.h"
 #include "sip/sip_transport.h"
 #include "xfrm/xfrm_mgr.h"
 
@@ -70,6 +71,9 @@ struct pcscf_stats {
 	uint64_t addresses_added;  /**< further UE addresses given SAs */
 	uint64_t registrations;	   /**< active registrations now */
 	uint64_t pending;	   /**< registrations in progress now */
+	/** Signature checks (config "signing"): [SIGN_OK] passed, the others failed and why. */
+	uint64_t sign_checks[SIGN_RESULT_COUNT];
+	uint64_t sign_403_limited; /**< failed in-dialog requests dropped, not answered (rate) */
 };
 
 struct pcscf;

@@ -51,6 +51,9 @@ struct pcscf {
 	char path[REG_URI_MAX];	 /* our Path value */
 	struct sip_msg msg;	 /* the message being handled */
 	char out[SIP_MSG_MAX_LEN];
+	struct sign_ring *sign;	 /* signing keys (proxy_sign_ring()), NULL when off */
+	uint64_t sign_fail_s;	 /* the second the failed checks below were counted in */
+	unsigned int sign_fail_n; /* failed signature checks in that second */
 };
 
 /** A message being handled. */
@@ -113,6 +116,25 @@ int fwd_send_edited(struct pcscf *p, const struct pcscf_peer *to);
 int fwd_send(struct pcscf *p, const struct pcscf_peer *to, const char *buf, size_t len);
 /** Add a transaction for a forwarded request. */
 struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *branch, bool to_ue);
+
+/* ---- proxy_sign.c: Via / Record-Route signing on the UE side (doc/signing.md) ---- */
+
+/** The signing keys, rotated as due, or NULL when signing is off (or failed to start). */
+struct sign_ring *proxy_sign_ring(struct pcscf *p);
+/** Wall-clock seconds, for signatures (pool members compare them). */
+uint64_t proxy_sign_now(void);
+/** Our two Record-Route entries towards a UE, the access one signed (sg-rs, sg-rr), into
+ * @rr; its length, or -errno. */
+int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const char *access,
+			    const char *core, char *rr, size_t size);
+/** sg-tg on the Contact of an in-dialog request towards a UE (a target refresh); 0 or -errno. */
+int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg);
+/** Check an in-dialog request from a UE (p->ed started); false: answered 403 or dropped. */
+bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in);
+/** Check a response from a UE to request @x (p->ed started); false: drop it (counted). */
+bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x);
+/** Sign a response going to a UE: the caller's route set, or a refreshed target; 0 or -errno. */
+int proxy_sign_response_to_ue(struct pcscf *p, const struct sip_msg *msg, const struct txn *x);
 
 /* ---- register.c ---- */
 

@@ -61,7 +61,8 @@ static bool proxy_is_dialog_start(const struct sip_msg *msg)
 static int proxy_record_route(struct pcscf *p, const struct sip_msg *msg, const struct reg_sa *sa,
 			      bool towards_core)
 {
-	char access[SIP_UTIL_ADDR_SIZE], core[SIP_UTIL_ADDR_SIZE], rr[2 * SIP_UTIL_ADDR_SIZE + 40];
+	char access[SIP_UTIL_ADDR_SIZE], core[SIP_UTIL_ADDR_SIZE],
+		rr[2 * SIP_UTIL_ADDR_SIZE + 40 + 2 * SIGN_PARAM_MAX];
 	struct sockaddr_storage a, c;
 	int n;
 
@@ -72,9 +73,22 @@ static int proxy_record_route(struct pcscf *p, const struct sip_msg *msg, const 
 	    sip_util_sockaddr_format(&a, access, sizeof(access)) < 0 ||
 	    sip_util_sockaddr_format(&c, core, sizeof(core)) < 0)
 		return -EINVAL;
-	n = snprintf(rr, sizeof(rr), "<sip:%s;lr>, <sip:%s;lr>", towards_core ? core : access,
-		     towards_core ? access : core);
-	return sip_edit_insert_top(p->ed, "Record-Route", rr, (size_t)n);
+	if (!towards_core && proxy_sign_ring(p))
+		n = proxy_sign_record_route(p, msg, access, core, rr, sizeof(rr));
+	else
+		n = snprintf(rr, sizeof(rr), "<sip:%s;lr>, <sip:%s;lr>",
+			     towards_core ? core : access, towards_core ? access : core);
+	return n < 0 ? n : sip_edit_insert_top(p->ed, "Record-Route", rr, (size_t)n);
+}
+
+/* What a forwarded request carries signed (doc/signing.md), for its responses. */
+static uint8_t proxy_txn_sign(struct pcscf *p, const struct sip_msg *msg, bool from_ue)
+{
+	if (!proxy_sign_ring(p))
+		return 0;
+	if (from_ue)
+		return proxy_is_dialog_start(msg) ? TXN_RR_CALLER : 0;
+	return TXN_SIGN_VIA | (proxy_is_dialog_start(msg) ? TXN_SIGN_RR : 0);
 }
 
 /* Whether @uri (a name-addr or URI) is one of the identities in P-Associated-URI. */
@@ -168,6 +182,7 @@ static void proxy_originating(struct pcscf *p, const struct pcscf_in *in, struct
 {
 	char branch[TXN_BRANCH_MAX];
 	struct pcscf_peer to;
+	struct txn *x = NULL;
 	struct sip_str next;
 	int ret, verdict = agree_verify(in->msg, sa, p->lists);
 
@@ -178,6 +193,8 @@ static void proxy_originating(struct pcscf *p, const struct pcscf_in *in, struct
 	proxy_orig_next(p, in->msg, r, &next);
 	fwd_core_dest(p, next.s ? &next : NULL, &to);
 	ret = fwd_request_start(p, in, &to.local, to.proto, branch);
+	if (ret == 0 && !proxy_sign_check_request(p, in))
+		return; /* answered 403 or dropped, and counted */
 	if (ret == 0)
 		ret = proxy_strip_secagree(p, in->msg);
 	if (ret == 0)
@@ -190,11 +207,13 @@ static void proxy_originating(struct pcscf *p, const struct pcscf_in *in, struct
 		fwd_reply(p, in, ret, NULL);
 		return;
 	}
-	if (ret < 0 || (in->msg->method != SIP_METHOD_ACK && !fwd_txn(p, in, branch, true))) {
+	if (ret < 0 || (in->msg->method != SIP_METHOD_ACK && !(x = fwd_txn(p, in, branch, true)))) {
 		log_warn("cannot forward a request from %s", r->impu);
 		p->st.drop_other++;
 		return;
 	}
+	if (x)
+		x->sign = proxy_txn_sign(p, in->msg, true);
 	fwd_send_edited(p, &to);
 }
 
@@ -273,6 +292,7 @@ static void proxy_terminating(struct pcscf *p, const struct pcscf_in *in)
 	struct reg *r = proxy_term_reg(p, in->msg);
 	char branch[TXN_BRANCH_MAX];
 	struct pcscf_peer to;
+	struct txn *x = NULL;
 	struct sip_str next;
 	int ret;
 
@@ -289,15 +309,20 @@ static void proxy_terminating(struct pcscf *p, const struct pcscf_in *in)
 		ret = fwd_pop_routes(p, in->msg, &next, true);
 	if (ret == 0)
 		ret = proxy_record_route(p, in->msg, &r->cur, false);
+	if (ret == 0)
+		ret = proxy_sign_refresh(p, in->msg);
 	if (ret > 0) {
 		fwd_reply(p, in, ret, NULL);
 		return;
 	}
-	if (ret < 0 || (in->msg->method != SIP_METHOD_ACK && !fwd_txn(p, in, branch, false))) {
+	if (ret < 0 ||
+	    (in->msg->method != SIP_METHOD_ACK && !(x = fwd_txn(p, in, branch, false)))) {
 		log_warn("cannot forward a request to %s", r->impu);
 		p->st.drop_other++;
 		return;
 	}
+	if (x)
+		x->sign = proxy_txn_sign(p, in->msg, false);
 	fwd_send_edited(p, &to);
 }
 
@@ -315,21 +340,17 @@ void proxy_core(struct pcscf *p, const struct pcscf_in *in)
 static int proxy_our_via(const struct sip_msg *msg, struct sip_str *removal, size_t *line,
 			 bool *whole_line, struct sip_via *via)
 {
-	struct sip_str v, elem, rest, rest_removal;
-	struct sip_hdr_iter it;
-	int i = sip_msg_find(msg, SIP_HDR_VIA, 0);
+	struct sip_str v, elem;
+	int i = sip_hdr_first_elem(msg, SIP_HDR_VIA, &elem, removal);
 
-	if (i < 0)
-		return -ENOENT;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, &elem, removal) != 1 ||
-	    sip_hdr_via_parse(elem.s, elem.len, via) < 0 ||
+	if (i < 0 || sip_hdr_via_parse(elem.s, elem.len, via) < 0 ||
 	    via->branch.len <= strlen(PCSCF_BRANCH_PREFIX) ||
 	    strncmp(via->branch.s, PCSCF_BRANCH_PREFIX, strlen(PCSCF_BRANCH_PREFIX)) != 0)
 		return -ENOENT;
+	v = sip_msg_hdr_value(msg, (size_t)i);
 	*line = (size_t)i;
-	*whole_line = sip_hdr_list_next(&it, &rest, &rest_removal) != 1;
+	/* The parse checked every Via element: ours is the whole line when it ends it. */
+	*whole_line = elem.s + elem.len == v.s + v.len;
 	return 0;
 }
 
@@ -355,6 +376,10 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 		    : sip_edit_remove_span(p->ed, removal.s, removal.len);
 	if (ret == 0 && x->to_ue)
 		ret = fwd_remove_keys(p, msg); /* CK and IK never leave towards a UE */
+	if (ret == 0 && !x->to_ue && !proxy_sign_check_response(p, in, x))
+		return; /* a response from a UE that does not verify: dropped, counted */
+	if (ret == 0 && x->to_ue && msg->cseq_method != SIP_METHOD_REGISTER)
+		ret = proxy_sign_response_to_ue(p, msg, x);
 	if (ret < 0) {
 		log_warn_ret(ret, "cannot relay a %d response", msg->status);
 		p->st.drop_other++;

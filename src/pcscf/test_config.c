@@ -154,6 +154,29 @@ static void test_limits_follow_the_config(void **state)
 	assert_int_equal(c.log_level, LOG_INFO);
 }
 
+/* signing: off by default; ROTATE KEEP within what one key ring holds. */
+static void test_signing_keyword(void **state)
+{
+	char why[256], line[64];
+	struct config c;
+
+	(void)state;
+	config_default(&c);
+	assert_int_equal(c.sign_rotate_s, 0);
+	snprintf(line, sizeof(line), "signing 3600 86400");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_int_equal(c.sign_rotate_s, 3600);
+	assert_int_equal(c.sign_keep_s, 86400);
+	snprintf(line, sizeof(line), "signing 60 86400"); /* 1442 keys */
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "signing"));
+	snprintf(line, sizeof(line), "signing 3600");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+	snprintf(line, sizeof(line), "signing off");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_int_equal(c.sign_rotate_s, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_scscf_must_be_a_core_family_address),
 		cmocka_unit_test(test_unreadable_file_is_an_error),
 		cmocka_unit_test(test_limits_follow_the_config),
+		cmocka_unit_test(test_signing_keyword),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,21 +117,39 @@ static const char *const test_lines[] = {
 	NULL,
 };
 
-int setup(void **state)
+static void config_line(struct config *c, const char *text)
 {
 	char line[256], why[256];
+
+	snprintf(line, sizeof(line), "%s", text);
+	if (config_parse_line(c, line, why, sizeof(why)) < 0)
+		fail_msg("%s: %s", text, why);
+}
+
+/* The logic with test_lines and @extra (a config line, or NULL). */
+static int setup_with(void **state, const char *extra)
+{
 	struct config c;
 
 	config_default(&c);
-	for (const char *const *l = test_lines; *l; l++) {
-		snprintf(line, sizeof(line), "%s", *l);
-		if (config_parse_line(&c, line, why, sizeof(why)) < 0)
-			fail_msg("%s: %s", *l, why);
-	}
+	for (const char *const *l = test_lines; *l; l++)
+		config_line(&c, *l);
+	if (extra)
+		config_line(&c, extra);
 	mock_reset();
 	*state = pcscf_new(&c, &mock_ops, NULL);
 	assert_non_null(*state);
 	return 0;
+}
+
+int setup(void **state)
+{
+	return setup_with(state, NULL);
+}
+
+int setup_signing(void **state)
+{
+	return setup_with(state, "signing 3600 86400");
 }
 
 int teardown(void **state)
@@ -360,4 +378,11 @@ const char terminating_invite[] =
 	"Route: " PATH CRLF "Record-Route: <sip:mt@[2001:db8:c::2]:5060;lr>" CRLF
 	"From: <sip:user2@home1.net>;tag=i1" CRLF "To: <sip:user1_public1@home1.net>" CRLF
 	"Call-ID: inv1" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF
+	"Content-Length: 0" CRLF CRLF;
+
+const char originating_invite[] =
+	"INVITE sip:user2@home1.net SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
+	"]:1358;branch=z9hG4bKi2" CRLF "Max-Forwards: 70" CRLF
+	"From: <sip:user1_public1@home1.net>;tag=i2" CRLF "To: <sip:user2@home1.net>" CRLF
+	"Call-ID: inv2" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
 	"Content-Length: 0" CRLF CRLF;

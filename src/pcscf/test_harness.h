@@ -63,6 +63,8 @@ extern uint64_t now_ms;
 
 /** cmocka set-up: a fresh logic in *state, the recorder emptied. */
 int setup(void **state);
+/** The same with "signing 3600 86400" (doc/signing.md). */
+int setup_signing(void **state);
 /** cmocka tear-down. */
 int teardown(void **state);
 
@@ -94,6 +96,8 @@ extern const char challenge[];
 extern const char ok_200[];
 /** A terminating INVITE from the S-CSCF to the vector's UE, via our Path. */
 extern const char terminating_invite[];
+/** An INVITE from the vector's UE to user2 (Call-ID inv2), as it sends it. */
+extern const char originating_invite[];
 
 /** The S-CSCF's response to the request @fwd we forwarded. */
 void scscf_text(const struct sent *fwd, const char *status, const char *cseq, const char *extra,

@@ -103,18 +103,31 @@ static void test_pcscf_terminating_request_goes_over_the_sas(void **state)
 static void test_pcscf_originating_invite_is_record_routed(void **state)
 {
 	struct pcscf *p = *state;
+
+	register_fully(p);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
+	assert_string_equal(hdr(sent_last(), "Record-Route", 0),
+			    "<sip:[2001:db8:c::1]:5060;lr>, <sip:[2001:db8:a::1]:5064;lr>");
+}
+
+/* Both our entries lead one Route line: what stays is a well-formed list (no ", <mt>"). */
+static void test_pcscf_in_dialog_route_pops_both_our_entries(void **state)
+{
+	struct pcscf *p = *state;
 	char text[2048];
 
 	register_fully(p);
 	snprintf(text, sizeof(text),
-		 "INVITE sip:user2@home1.net SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
-		 "]:1358;branch=z9hG4bKi2" CRLF "Max-Forwards: 70" CRLF
-		 "From: <sip:user1_public1@home1.net>;tag=i2" CRLF "To: <sip:user2@home1.net>" CRLF
-		 "Call-ID: inv2" CRLF "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
+		 "BYE sip:[2001:db8:1:2::1]:5100 SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
+		 "]:1358;branch=z9hG4bKb3" CRLF "Max-Forwards: 70" CRLF
+		 "Route: <sip:[2001:db8:a::1]:5064;lr>, <sip:[2001:db8:c::1]:5060;lr>, "
+		 "<sip:mt@[2001:db8:c::2]:5060;lr>" CRLF
+		 "From: <sip:user1_public1@home1.net>;tag=u1" CRLF
+		 "To: <sip:user2@home1.net>;tag=i1" CRLF "Call-ID: inv1" CRLF "CSeq: 2 BYE" CRLF
 		 "Content-Length: 0" CRLF CRLF);
 	rx(p, ACCESS, 5064, UE, 1357, text);
-	assert_string_equal(hdr(sent_last(), "Record-Route", 0),
-			    "<sip:[2001:db8:c::1]:5060;lr>, <sip:[2001:db8:a::1]:5064;lr>");
+	assert_string_equal(hdr(sent_last(), "Route", 0), "<sip:mt@[2001:db8:c::2]:5060;lr>");
+	assert_int_equal(hdr_count(sent_last(), "Route"), 1);
 }
 
 static void test_pcscf_unprotected_requests_get_no_service(void **state)
@@ -277,6 +290,12 @@ static void test_pcscf_mutated_messages_are_survived(void **state)
 	pcscf_shutdown(p);
 }
 
+/* The same with "signing" on (what it does: test_sign_proxy.c): its paths survive too. */
+static void test_pcscf_mutated_messages_are_survived_signing(void **state)
+{
+	test_pcscf_mutated_messages_are_survived(state);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -286,12 +305,15 @@ int main(void)
 		T(test_pcscf_new_address_gets_sas_before_the_answer),
 		T(test_pcscf_terminating_request_goes_over_the_sas),
 		T(test_pcscf_originating_invite_is_record_routed),
+		T(test_pcscf_in_dialog_route_pops_both_our_entries),
 		T(test_pcscf_unprotected_requests_get_no_service),
 		T(test_pcscf_malformed_request_gets_400_with_reason),
 		T(test_pcscf_response_without_our_transaction_is_dropped),
 		T(test_pcscf_unregistered_protected_source_is_dropped),
 		T(test_pcscf_acquire_inside_a_prefix_adds_the_address),
 		T(test_pcscf_mutated_messages_are_survived),
+		cmocka_unit_test_setup_teardown(test_pcscf_mutated_messages_are_survived_signing,
+						setup_signing, teardown),
 	};
 
 	log_init("test_proxy", LOG_LEVEL_ERR, false);

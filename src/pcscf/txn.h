@@ -30,6 +30,13 @@ enum txn_kind {
 	TXN_REGISTER_REFRESH, /**< REGISTER over a registration's set, no new offer: reg_id */
 };
 
+/** What pcscfd signed or added on a forwarded request (doc/signing.md). */
+enum txn_sign {
+	TXN_SIGN_VIA = 1u << 0,	 /**< our Via has sg-v: check it on the UE's responses */
+	TXN_SIGN_RR = 1u << 1,	 /**< our Record-Route has sg-rr: a 101-299 response must too */
+	TXN_RR_CALLER = 1u << 2, /**< our Record-Route on a UE's request: sign its route set */
+};
+
 /** One forwarded request. */
 struct txn {
 	struct txn *next;
@@ -41,6 +48,7 @@ struct txn {
 	uint64_t pending_id, reg_id;
 	char contact[REG_URI_MAX]; /**< REGISTER: the Contact URI ("*" for all) */
 	uint64_t expires_ms;
+	uint8_t sign; /**< enum txn_sign bits: what was signed on the request */
 };
 
 /** The table. */

@@ -580,3 +580,17 @@ int sip_hdr_auth_find(const char *s, size_t len, const char *name, struct sip_au
 	}
 	return ret;
 }
+
+int sip_hdr_first_elem(const struct sip_msg *msg, enum sip_hdr_id id, struct sip_str *elem,
+		       struct sip_str *removal)
+{
+	struct sip_hdr_iter it;
+	struct sip_str v;
+	int i = sip_msg_find(msg, id, 0);
+
+	if (i < 0)
+		return -ENOENT;
+	v = sip_msg_hdr_value(msg, (size_t)i);
+	sip_hdr_iter_init(&it, v.s, v.len);
+	return sip_hdr_list_next(&it, elem, removal) == 1 ? i : -EINVAL;
+}

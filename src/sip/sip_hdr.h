@@ -235,4 +235,17 @@ size_t sip_hdr_skip_lws(const char *s, size_t len, size_t pos);
  */
 size_t sip_hdr_span_quoted(const char *s, size_t len, size_t pos);
 
+/**
+ * sip_hdr_first_elem() - the first list element of the first header of a kind (the top
+ * Via, the first Contact, the first Route entry).
+ * @msg: the message.
+ * @id: the header.
+ * @elem: set to the element.
+ * @removal: if not NULL, set to its removal span (see sip_hdr_list_next()).
+ * @return the header's index, -ENOENT when there is no such header, -EINVAL when its list
+ * is empty or malformed.
+ */
+int sip_hdr_first_elem(const struct sip_msg *msg, enum sip_hdr_id id, struct sip_str *elem,
+		       struct sip_str *removal);
+
 #endif /* PCSCF_SIP_HDR_H */

@@ -1,0 +1,211 @@
+/*
+ * test_sign_proxy — pcscfd's logic with "signing 3600 86400" (doc/signing.md): what goes
+ * to a UE is signed, what comes back is checked. A terminating dialog: the INVITE carries
+ * sg-v and the signed Record-Route; the UE's honest 200 goes on without sg-rr, a changed
+ * one is dropped and counted; its BYE with the route set goes on, with a changed route set
+ * it gets 403 (an ACK: dropped, never answered). An originating dialog: the 200 going to
+ * the UE gets the caller route set on our entry. Signing off is test_proxy's business.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "pcscf/test_harness.h"
+
+#define OUR_ACCESS "sip:[2001:db8:a::1]:5064;lr"
+#define OUR_CORE   "<sip:[2001:db8:c::1]:5060;lr>"
+#define MT	   "<sip:mt@[2001:db8:c::2]:5060;lr>"
+
+struct dialog {
+	char via0[512], via1[256], rr[512]; /* as the INVITE reached the UE */
+};
+
+/* The terminating INVITE through the logic; what reached the UE is kept in @d. */
+static void invite_to_ue(struct pcscf *p, struct dialog *d)
+{
+	struct sent *s;
+
+	register_fully(p);
+	rx(p, CORE, 5060, SCSCF, 5060, terminating_invite);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:a::1]:5066", "[5555::aaa:bbb:ccc:ddd]:1358");
+	snprintf(d->via0, sizeof(d->via0), "%s", hdr(s, "Via", 0));
+	snprintf(d->via1, sizeof(d->via1), "%s", hdr(s, "Via", 1));
+	snprintf(d->rr, sizeof(d->rr), "%s", hdr(s, "Record-Route", 0));
+}
+
+/* The UE's 200, with @rr as our Record-Route line (NULL: none) and @via1 below ours. */
+static void ue_200(struct pcscf *p, const struct dialog *d, const char *via1, const char *rr)
+{
+	char text[2048], rrline[600] = "";
+
+	if (rr)
+		snprintf(rrline, sizeof(rrline), "Record-Route: %s" CRLF "Record-Route: " MT CRLF,
+			 rr);
+	snprintf(text, sizeof(text),
+		 "SIP/2.0 200 OK" CRLF "Via: %s" CRLF "Via: %s" CRLF "%s"
+		 "From: <sip:user2@home1.net>;tag=i1" CRLF
+		 "To: <sip:user1_public1@home1.net>;tag=u1" CRLF "Call-ID: inv1" CRLF
+		 "CSeq: 1 INVITE" CRLF "Contact: <sip:[" UE "]:1358>" CRLF
+		 "Content-Length: 0" CRLF CRLF,
+		 d->via0, via1, rrline);
+	rx(p, ACCESS, 5066, UE, 1358, text);
+}
+
+/* The UE's in-dialog @method with @route as its Route (from port-c to our port-s). */
+static void ue_in_dialog(struct pcscf *p, const char *method, const char *route)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 "%s sip:[2001:db8:1:2::1]:5100 SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
+		 "]:1358;branch=z9hG4bKb%s" CRLF "Max-Forwards: 70" CRLF "Route: %s" CRLF
+		 "From: <sip:user1_public1@home1.net>;tag=u1" CRLF
+		 "To: <sip:user2@home1.net>;tag=i1" CRLF "Call-ID: inv1" CRLF "CSeq: 2 %s" CRLF
+		 "Content-Length: 0" CRLF CRLF,
+		 method, method, route, method);
+	rx(p, ACCESS, 5064, UE, 1357, text);
+}
+
+static uint64_t checks(struct pcscf *p, enum sign_result r)
+{
+	struct pcscf_stats st;
+
+	pcscf_get_stats(p, &st);
+	return st.sign_checks[r];
+}
+
+static void test_sign_terminating_invite_is_signed_and_200_checked(void **state)
+{
+	struct pcscf *p = *state;
+	struct dialog d;
+	struct sent *s;
+
+	invite_to_ue(p, &d);
+	assert_non_null(strstr(d.via0, ";branch=z9hG4bKpc"));
+	assert_non_null(strstr(d.via0, ";sg-v="));
+	expect_prefix(d.rr, "<" OUR_ACCESS ";sg-rs=");
+	assert_non_null(strstr(d.rr, ">;sg-rr="));
+	assert_non_null(strstr(d.rr, ", " OUR_CORE));
+	ue_200(p, &d, d.via1, d.rr);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	assert_int_equal(sent_msg(s)->status, 200);
+	assert_null(strstr(hdr(s, "Record-Route", 0), "sg-rr"));
+	expect_prefix(hdr(s, "Record-Route", 0), "<" OUR_ACCESS ";sg-rs=");
+	assert_int_equal(checks(p, SIGN_OK), 1);
+}
+
+static void test_sign_changed_200_from_ue_is_dropped(void **state)
+{
+	struct pcscf *p = *state;
+	char rr[512];
+	struct dialog d;
+	size_t sent;
+
+	invite_to_ue(p, &d);
+	sent = mock.nsent;
+	ue_200(p, &d, "SIP/2.0/UDP [2001:db8:6::6]:5060;branch=z9hG4bKs9", d.rr);
+	assert_int_equal(checks(p, SIGN_BAD_MAC), 1);
+	snprintf(rr, sizeof(rr), "%s", d.rr);
+	memcpy(strstr(rr, "[2001:db8:c::1]"), "[2001:db8:c::9]", 15);
+	ue_200(p, &d, d.via1, rr);
+	assert_int_equal(checks(p, SIGN_BAD_MAC), 2);
+	ue_200(p, &d, d.via1, NULL); /* our Record-Route dropped: the caller would bypass us */
+	assert_int_equal(checks(p, SIGN_MISSING), 1);
+	assert_int_equal(mock.nsent, sent);
+}
+
+static void test_sign_in_dialog_request_needs_its_route_set(void **state)
+{
+	struct pcscf *p = *state;
+	char route[1024];
+	struct dialog d;
+	struct sent *s;
+	size_t sent;
+
+	invite_to_ue(p, &d);
+	snprintf(route, sizeof(route), "%s, " MT, d.rr);
+	ue_in_dialog(p, "BYE", route);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	assert_string_equal(hdr(s, "Route", 0), MT);
+	assert_int_equal(checks(p, SIGN_OK), 1);
+	/* Another next hop after ours: 403 to the UE. */
+	memcpy(strstr(route, "mt@"), "xx@", 3);
+	ue_in_dialog(p, "BYE", route);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:a::1]:5064", "[5555::aaa:bbb:ccc:ddd]:1357");
+	assert_int_equal(sent_msg(s)->status, 403);
+	assert_int_equal(checks(p, SIGN_BAD_MAC), 1);
+	/* No route set at all: 403 too; an ACK is only dropped. */
+	ue_in_dialog(p, "BYE", MT);
+	assert_int_equal(sent_msg(sent_last())->status, 403);
+	assert_int_equal(checks(p, SIGN_MISSING), 1);
+	sent = mock.nsent;
+	ue_in_dialog(p, "ACK", route);
+	assert_int_equal(mock.nsent, sent);
+	assert_int_equal(checks(p, SIGN_BAD_MAC), 2);
+}
+
+/* A UE sending forgeries gets 20 answers a second at most; the rest are counted. */
+static void test_sign_403s_are_rate_limited(void **state)
+{
+	struct pcscf *p = *state;
+	struct pcscf_stats st;
+	size_t answered = 0;
+	struct dialog d;
+
+	invite_to_ue(p, &d);
+	for (int i = 0; i < 45; i++) {
+		size_t before = mock.nsent;
+
+		ue_in_dialog(p, "BYE", MT);
+		answered += mock.nsent - before;
+	}
+	pcscf_get_stats(p, &st);
+	assert_int_equal(st.sign_checks[SIGN_MISSING], 45);
+	/* 45 requests take well under a second: at most one new second begins among them. */
+	assert_true(answered >= 20 && answered <= 40);
+	assert_int_equal(st.sign_403_limited, 45 - answered);
+}
+
+static void test_sign_caller_route_set_in_200_to_ue(void **state)
+{
+	struct pcscf *p = *state;
+	char extra[512];
+	struct sent *s;
+
+	register_fully(p);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
+	s = sent_last();
+	assert_null(strstr(hdr(s, "Via", 0), "sg-v")); /* towards the core: not signed */
+	snprintf(extra, sizeof(extra),
+		 "Record-Route: " MT ", %s" CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF,
+		 hdr(s, "Record-Route", 0));
+	scscf_answers(p, s, "200 OK", "1 INVITE", extra);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:a::1]:5064", "[5555::aaa:bbb:ccc:ddd]:1357");
+	assert_non_null(strstr(hdr(s, "Record-Route", 0), OUR_CORE ", <" OUR_ACCESS ";sg-rs="));
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup_signing, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_sign_terminating_invite_is_signed_and_200_checked),
+		T(test_sign_changed_200_from_ue_is_dropped),
+		T(test_sign_in_dialog_request_needs_its_route_set),
+		T(test_sign_403s_are_rate_limited),
+		T(test_sign_caller_route_set_in_200_to_ue),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
