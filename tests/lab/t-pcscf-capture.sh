@@ -20,8 +20,11 @@ expect_ge "ESP, the P-CSCF to UEs (IPv6)" 10 "$(packets "ip6 proto 50 and src ho
 expect_ge "ESP, UEs to the P-CSCF (IPv4)" 10 "$(packets "ip proto 50 and dst host $PCSCF_ACCESS4")"
 expect_ge "ESP, the P-CSCF to UEs (IPv4)" 10 "$(packets "ip proto 50 and src host $PCSCF_ACCESS4")"
 # tsh FILTER — how many captured packets match the Wireshark display FILTER
-tsh() { tshark -r "$pcap" -Y "$1" 2>/dev/null | wc -l; }
-ports="{5064 5066 6100 6101 6102 6103}"
+tsh() {
+	tshark -r "$pcap" -Y "$1" >"$work/tsh" 2>"$work/tsh.err" || fail "tshark -Y '$1': $(tail -n 2 "$work/tsh.err")"
+	wc -l <"$work/tsh"
+}
+ports="{5064,5066,6100,6101,6102,6103}"
 expect_eq "clear-text packets from the P-CSCF's protected ports" 0 \
 	"$(packets "(src host $PCSCF_ACCESS6 or src host $PCSCF_ACCESS4) and (src port 5064 or src port 5066)")"
 expect_eq "clear-text payload to or from protected ports (UDP, or TCP with data)" 0 \
