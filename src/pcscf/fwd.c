@@ -314,50 +314,70 @@ int fwd_remove_keys(struct pcscf *p, const struct sip_msg *msg)
 	return ret < 0 ? ret : 0;
 }
 
-/* Does one Route element name us? */
-static bool fwd_route_is_ours(const struct pcscf *p, struct sip_str elem)
+/* Which of our sides one Route element names: 1 access, 2 core, 0 not us. */
+static int fwd_route_side(const struct pcscf *p, struct sip_str elem)
 {
 	struct sip_nameaddr na;
+	struct xfrm_addr a;
 	struct sip_uri uri;
+	size_t i;
 
-	return sip_hdr_nameaddr_parse(elem.s, elem.len, &na) == 0 &&
-	       sip_uri_parse(na.uri.s, na.uri.len, &uri) == 0 && fwd_is_ours(p, uri.host);
+	if (sip_hdr_nameaddr_parse(elem.s, elem.len, &na) < 0 ||
+	    sip_uri_parse(na.uri.s, na.uri.len, &uri) < 0 || fwd_host_addr(uri.host, &a) < 0)
+		return 0;
+	for (i = 0; i < p->cfg.naccess; i++)
+		if (xfrm_addr_equal(&a, &p->cfg.access[i]))
+			return 1;
+	for (i = 0; i < p->cfg.ncore; i++)
+		if (xfrm_addr_equal(&a, &p->cfg.core[i]))
+			return 2;
+	return 0;
+}
+
+/* Is @elem one of ours for this pass: the first entry, or the second when it names our
+ * other side (the pair of RFC 5658)? A dialog between two UEs of ours passes us twice,
+ * and the second pass's entries must stay, or the request leaves the route set. */
+static bool fwd_route_pops(const struct pcscf *p, struct sip_str elem, int *first, unsigned n)
+{
+	int side = fwd_route_side(p, elem);
+
+	if (!side || n >= 2 || (n == 1 && side == *first))
+		return false;
+	if (n == 0)
+		*first = side;
+	return true;
 }
 
 int fwd_pop_routes(struct pcscf *p, const struct sip_msg *msg, struct sip_str *next, bool edit)
 {
 	struct sip_str elem, removal;
 	struct sip_hdr_iter it;
-	int i, ret;
+	unsigned ours = 0;
+	int i, ret, first = 0;
 
 	next->s = NULL, next->len = 0;
-	for (i = sip_msg_find(msg, SIP_HDR_ROUTE, 0); i >= 0;
+	for (i = sip_msg_find(msg, SIP_HDR_ROUTE, 0); i >= 0 && !next->s;
 	     i = sip_msg_find(msg, SIP_HDR_ROUTE, (size_t)i + 1)) {
 		struct sip_str v = sip_msg_hdr_value(msg, (size_t)i);
-		unsigned popped = 0, total = 0;
-		const char *kept = NULL; /* the first element of this line that stays */
+		const char *cut = NULL; /* where the popped elements of this line start */
 
 		sip_hdr_iter_init(&it, v.s, v.len);
-		while ((ret = sip_hdr_list_next(&it, &elem, &removal)) == 1) {
-			total++;
-			if (next->s || !fwd_route_is_ours(p, elem)) {
-				if (!next->s)
-					*next = elem;
-				if (!kept)
-					kept = elem.s;
-				continue;
+		while (!next->s && (ret = sip_hdr_list_next(&it, &elem, &removal)) == 1) {
+			if (!fwd_route_pops(p, elem, &first, ours)) {
+				*next = elem;
+				break;
 			}
-			popped++;
+			if (!cut)
+				cut = removal.s;
+			ours++;
 		}
-		if (ret < 0)
+		if (!next->s && ret < 0)
 			return ret;
-		/* What is popped leads the list, so one span (up to the first element that
-		 * stays) removes it: two removal spans would leave the comma between them. */
-		if (edit && popped && popped == total &&
-		    sip_edit_remove_header(p->ed, (size_t)i) < 0)
-			return -EINVAL;
-		if (edit && popped && popped < total &&
-		    sip_edit_remove_span(p->ed, v.s, (size_t)(kept - v.s)) < 0)
+		/* One span up to the first element kept (the elements' own removal spans
+		 * overlap), or the whole line when nothing in it is kept. */
+		if (edit && cut &&
+		    (next->s ? sip_edit_remove_span(p->ed, cut, (size_t)(next->s - cut))
+			     : sip_edit_remove_header(p->ed, (size_t)i)) < 0)
 			return -EINVAL;
 	}
 	return 0;

@@ -101,8 +101,10 @@ int fwd_remove_all(struct pcscf *p, const struct sip_msg *msg, enum sip_hdr_id i
 /** Remove ck= and ik= from every WWW-Authenticate and Proxy-Authenticate. */
 int fwd_remove_keys(struct pcscf *p, const struct sip_msg *msg);
 /**
- * The leading Route entries that name us are removed (when @edit); @next gets the first
- * other one (empty when none).
+ * The leading Route entries that name us for this pass are removed (when @edit): the
+ * first, and the second when it names our other side (RFC 5658); a second pass through us
+ * (both ends of a dialog are our UEs) stays. @next gets the first other entry (empty when
+ * none).
  */
 int fwd_pop_routes(struct pcscf *p, const struct sip_msg *msg, struct sip_str *next, bool edit);
 /** The next hop for a URI (name-addr or addr-spec) whose host is an address not ours;

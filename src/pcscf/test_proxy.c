@@ -130,6 +130,30 @@ static void test_pcscf_in_dialog_route_pops_both_our_entries(void **state)
 	assert_int_equal(hdr_count(sent_last(), "Route"), 1);
 }
 
+/* Both ends of the dialog are our UEs: the route set names us twice (caller side, then
+ * callee side). Only the caller side's pair goes; the ACK keeps the callee side's entries,
+ * so it comes back to us and reaches the callee over its SAs, never around them. */
+static void test_pcscf_dialog_between_our_ues_keeps_the_second_pass(void **state)
+{
+	struct pcscf *p = *state;
+	struct sent *s;
+
+	register_fully(p);
+	rx(p, ACCESS, 5064, UE, 1357,
+	   "ACK sip:user2@[5555::1:2:3:4]:6101 SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
+	   "]:1358;branch=z9hG4bKa3" CRLF "Max-Forwards: 70" CRLF
+	   "Route: <sip:[2001:db8:a::1]:5064;lr>, <sip:[2001:db8:c::1]:5060;lr>, "
+	   "<sip:[2001:db8:c::1]:5060;lr>, <sip:10.1.0.1:5064;lr>" CRLF
+	   "From: <sip:user1_public1@home1.net>;tag=i3" CRLF "To: <sip:user2@home1.net>;tag=u3" CRLF
+	   "Call-ID: inv3" CRLF "CSeq: 1 ACK" CRLF "Content-Length: 0" CRLF CRLF);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	assert_int_equal(sent_msg(s)->method, SIP_METHOD_ACK);
+	assert_int_equal(hdr_count(s, "Route"), 1);
+	assert_string_equal(hdr(s, "Route", 0),
+			    "<sip:[2001:db8:c::1]:5060;lr>, <sip:10.1.0.1:5064;lr>");
+}
+
 static void test_pcscf_unprotected_requests_get_no_service(void **state)
 {
 	struct pcscf *p = *state;
@@ -306,6 +330,7 @@ int main(void)
 		T(test_pcscf_terminating_request_goes_over_the_sas),
 		T(test_pcscf_originating_invite_is_record_routed),
 		T(test_pcscf_in_dialog_route_pops_both_our_entries),
+		T(test_pcscf_dialog_between_our_ues_keeps_the_second_pass),
 		T(test_pcscf_unprotected_requests_get_no_service),
 		T(test_pcscf_malformed_request_gets_400_with_reason),
 		T(test_pcscf_response_without_our_transaction_is_dropped),
