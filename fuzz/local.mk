@@ -33,3 +33,10 @@ fuzz_replay_ue_rx_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 fuzz_replay_ue_rx_LDADD = $(UE_SIM_LIBS)
 EXTRA_DIST += fuzz/replay-ue_rx.sh
 TESTS += fuzz/replay-ue_rx.sh
+
+# pcscfd's control protocol (pcscfctl's requests).
+check_PROGRAMS += fuzz/replay_ctl
+fuzz_replay_ctl_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_ctl.c
+fuzz_replay_ctl_LDADD = src/pcscf/libpcscf.a
+EXTRA_DIST += fuzz/replay-ctl.sh
+TESTS += fuzz/replay-ctl.sh

@@ -114,6 +114,13 @@ int fwd_send(struct pcscf *p, const struct pcscf_peer *to, const char *buf, size
 /** Add a transaction for a forwarded request. */
 struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *branch, bool to_ue);
 
+/* ---- pcscf.c ---- */
+
+/** Hand a new or changed registration to the state database. */
+void pcscf_persist(struct pcscf *p, const struct reg *r);
+/** Hand the registration that holds set @sa (if any) to the state database. */
+void pcscf_persist_sa(struct pcscf *p, const struct reg_sa *sa);
+
 /* ---- register.c ---- */
 
 /** A REGISTER on the unprotected port. */

@@ -51,9 +51,10 @@ static int mock_spi_release(void *arg, uint32_t spi)
 	return 0;
 }
 
-static int mock_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid)
+static int mock_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid,
+			    uint8_t *sealed)
 {
-	(void)arg;
+	(void)arg, (void)sealed;
 	if (mock.install_ret)
 		return mock.install_ret;
 	mock.installs[mock.ninstalls % MOCK_MAX] = *req;
