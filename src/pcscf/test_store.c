@@ -4,11 +4,12 @@
  * newer file refused with a reason; schema migration from version 1; sealed keys open
  * only with their key and associated data; the key file refused when others can read it.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+/* cmocka needs the four above first */
+#include <cmocka.h>
 
 #include <errno.h>
 #include <fcntl.h>
