@@ -155,21 +155,29 @@ static void privsep_aad_of(const struct privsep_set_req *r, uint32_t reqid, stru
 	a->spis[2] = r->pcscf.spi_c, a->spis[3] = r->pcscf.spi_s;
 }
 
+int privsep_seal(const uint8_t key[SEAL_KEY_LEN], const struct privsep_set_req *req,
+		 uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN])
+{
+	uint8_t plain[32];
+	struct privsep_aad aad;
+	int err;
+
+	privsep_aad_of(req, reqid, &aad);
+	memcpy(plain, req->ck, 16);
+	memcpy(plain + 16, req->ik, 16);
+	err = seal_encrypt(key, &aad, sizeof(aad), plain, sealed);
+	if (err < 0)
+		memset(sealed, 0, SEAL_BLOB_LEN);
+	explicit_bzero(plain, sizeof(plain));
+	return err;
+}
+
 /* Seal CK and IK for the child's database; nothing (zeros) without a key. */
 static void privsep_parent_seal(struct privsep_parent *p, const struct privsep_set_req *r,
 				uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN])
 {
-	uint8_t plain[32];
-	struct privsep_aad aad;
-
-	if (!p->limits.has_at_rest_key)
-		return;
-	privsep_aad_of(r, reqid, &aad);
-	memcpy(plain, r->ck, 16);
-	memcpy(plain + 16, r->ik, 16);
-	if (seal_encrypt(p->limits.at_rest_key, &aad, sizeof(aad), plain, sealed) < 0)
-		memset(sealed, 0, SEAL_BLOB_LEN);
-	explicit_bzero(plain, sizeof(plain));
+	if (p->limits.has_at_rest_key)
+		privsep_seal(p->limits.at_rest_key, r, reqid, sealed);
 }
 
 static int privsep_parent_install(struct privsep_parent *p, struct privsep_set_req *r,

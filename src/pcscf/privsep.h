@@ -171,6 +171,14 @@ int privsep_events_read(struct privsep *ps, void (*fn)(void *arg, const struct x
 /** Close the channel (the parent then exits) and free the handle. */
 void privsep_free(struct privsep *ps);
 
+/**
+ * Seal @p req's CK and IK for the state database, bound to @p reqid, the SPIs and the
+ * algorithms (what the parent does on every install; also used to seed a database).
+ * @return 0 or -EIO
+ */
+int privsep_seal(const uint8_t key[SEAL_KEY_LEN], const struct privsep_set_req *req,
+		 uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN]);
+
 /* For the parent's checks, visible to the unit tests. */
 /** Check @p req against @p limits. @return 0, or -EPERM with the reason in @p why */
 int privsep_check_set(const struct privsep_limits *limits, const struct xfrm_mgr_config *config,
