@@ -127,7 +127,7 @@ static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct c
 			i < d->cfg.naccess ? &d->cfg.access[i] : &d->cfg.core[i - d->cfg.naccess];
 		bool access = i < d->cfg.naccess;
 
-		ctl_printf(o, req->json ? "%s\"%s [%s]:%u%s%s\"" : " %s%s[%s]:%u%s%s",
+		ctl_printf(o, req->json ? "%s\"%s [%s]:%u%s%s\"" : " %s%s [%s]:%u%s%s",
 			   i && req->json ? ", " : "", access ? "access" : "core",
 			   xfrm_addr_str(x, a, sizeof(a)), d->cfg.port, access ? "," : "",
 			   access ? "protected" : "");
