@@ -19,7 +19,7 @@ EXTRA_DIST += tests/lab/t-uesim-direct.sh
 EXTRA_DIST += tests/lab/t-hss-register.sh
 EXTRA_DIST += tests/lab/t-uesim-pcscf.sh
 EXTRA_DIST += tests/lab/t-pcscf-restart.sh tests/lab/restart.scenario
-EXTRA_DIST += tests/lab/t-pcscf-wireshark.sh
+EXTRA_DIST += tests/lab/t-pcscfctl.sh tests/lab/pcscflib.sh
 
 noinst_PROGRAMS += tests/lab/pcscf_seed
 tests_lab_pcscf_seed_SOURCES = tests/lab/pcscf_seed.c

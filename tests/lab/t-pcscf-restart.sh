@@ -5,6 +5,7 @@
 # knows is removed, another daemon's SA is left alone, and the UE still gets 200. A
 # damaged database stops pcscfd with a clear error and a non-zero exit.
 . "$(dirname "$0")/testlib.sh"
+. "$LAB_TESTS/pcscflib.sh"
 ROOT=$LAB_TESTS/../..
 
 "$LAB_TESTS/scenario" "$LAB_BUILD" "$LAB_TESTS/restart.scenario" | sed 's/^/scenario: /' ||
@@ -12,14 +13,9 @@ ROOT=$LAB_TESTS/../..
 note "restart.scenario passed"
 
 "$LABNET" up 1
-work=$(mktemp -d /tmp/t-pcscf-restart.XXXXXX)
-chmod 755 "$work"
-trap 'exec 7>&- 2>/dev/null; testlib_cleanup; rm -rf "$work"' EXIT
+pcscflib_work t-pcscf-restart
 subscribers=$ROOT/etc/subscribers.example
-hss-stub subscriber import --db "$work/hss.db" --replace "$subscribers" >/dev/null
-background "$LAB_NS_SCSCF" "$work/hss.log" hss-stub run --db "$work/hss.db" \
-	--listen "$SCSCF_CORE6" --listen "$SCSCF_CORE4"
-wait_for_line "$work/hss.log" "listening on tcp $SCSCF_CORE4:5060"
+pcscflib_hss "$work"
 
 start_pcscf() {
 	background "$LAB_NS_PCSCF" "$work/pcscf$1.log" pcscfd -d -f "$ROOT/etc/pcscf.conf" -l debug

@@ -1,20 +1,16 @@
-# t-pcscf-wireshark — pcscfctl keys export --wireshark lets tshark read the protected hop:
-# a capture of the access network during ue1's registration and MESSAGE shows no
-# protected SIP without keys (ESP only), and with the exported esp_sa table tshark
-# decrypts the protected REGISTER and the MESSAGE. The export is root-only and the file
-# is 0600.
+# t-pcscfctl — pcscfctl against a running pcscfd: every command's JSON is valid JSON and
+# its tables print; keys export --wireshark lets tshark read the protected hop (a capture
+# of the access network during ue1's registration and MESSAGE shows no protected SIP
+# without keys, and with the exported esp_sa table tshark decrypts the protected REGISTER
+# and the MESSAGE); the export is root-only and the file 0600; deregister removes the
+# registration and its SAs.
 . "$(dirname "$0")/testlib.sh"
+. "$LAB_TESTS/pcscflib.sh"
 ROOT=$LAB_TESTS/../..
 "$LABNET" up 1
-work=$(mktemp -d /tmp/t-pcscf-wireshark.XXXXXX)
-chmod 755 "$work"
-trap 'exec 7>&- 2>/dev/null; testlib_cleanup; rm -rf "$work"' EXIT
+pcscflib_work t-pcscfctl
 subscribers=$ROOT/etc/subscribers.example
-
-hss-stub subscriber import --db "$work/hss.db" --replace "$subscribers" >/dev/null
-background "$LAB_NS_SCSCF" "$work/hss.log" hss-stub run --db "$work/hss.db" \
-	--listen "$SCSCF_CORE6" --listen "$SCSCF_CORE4"
-wait_for_line "$work/hss.log" "listening on tcp $SCSCF_CORE4:5060"
+pcscflib_hss "$work"
 background "$LAB_NS_PCSCF" "$work/pcscf.log" pcscfd -d -f "$ROOT/etc/pcscf.conf"
 wait_for_line "$work/pcscf.log" "pcscfd: ready" || fail "pcscfd did not start"
 background "$LAB_NS_PCSCF" "$work/tcpdump.log" tcpdump -n -U -i access0 -w "$work/access.pcap" esp or udp
@@ -62,3 +58,30 @@ note "tshark with the keys: $(tr '\n' '|' <<<"$with")"
 grep -q '^MESSAGE sip:ue1@ims.test' <<<"$with" || fail "tshark did not decrypt the MESSAGE ($(head -n 3 "$work/tshark.err"))"
 [ "$(grep -c '^REGISTER' <<<"$with")" -ge 2 ] || fail "tshark did not decrypt the protected REGISTER"
 note "tshark decrypts the protected REGISTER and the MESSAGE with the exported keys"
+
+# Every command, as a table and as JSON.
+ctl() { inns "$LAB_NS_PCSCF" pcscfctl "$@"; }
+for cmd in "status" "registrations" "registrations --impu sip:ue1@ims.test" \
+	"registration show sip:ue1@ims.test" "registration show $(lab_ue_addr6 1)" "sa list" \
+	"sa flush --orphans"; do
+	ctl $cmd >"$work/table" || fail "pcscfctl $cmd failed"
+	ctl --json $cmd | python3 -m json.tool >/dev/null || fail "pcscfctl --json $cmd is not valid JSON"
+done
+note "every command prints a table and valid JSON"
+ctl registration show sip:ue1@ims.test | grep -q "0x[0-9a-f]* current sip:ue1@ims.test" ||
+	fail "registration show lists no SA with counters"
+expect_eq "registrations of ue1 (--impu)" 1 "$(ctl --json registrations --impu sip:ue1@ims.test | grep -c '"impu"')"
+expect_eq "packets counted on ue1's SAs" yes "$(ctl --json registration show sip:ue1@ims.test |
+	python3 -c 'import json,sys; r=json.load(sys.stdin); print("yes" if sum(s["packets"] for t in r["sets"] for s in t["sas"]) > 0 else "no")')"
+rc=0
+ctl registration show sip:nobody@ims.test 2>/dev/null || rc=$?
+expect_eq "exit status for an unknown registration" 1 "$rc"
+rc=0
+ctl log-level loud 2>/dev/null || rc=$?
+expect_eq "exit status for a bad log level" 2 "$rc"
+ctl log-level debug >/dev/null || fail "log-level debug failed"
+ctl config check >/dev/null 2>&1 && fail "config check accepted a missing file"
+ctl -f "$ROOT/etc/pcscf.conf" config check | grep -q "configuration OK" || fail "config check"
+ctl deregister sip:ue1@ims.test >/dev/null || fail "deregister failed"
+expect_eq "registrations after deregister" 0 "$(ctl --json registrations | grep -c '"impu"' || true)"
+expect_eq "pcscfd's SAs after deregister" "sas=0" "$(xfrm_count "$LAB_NS_PCSCF" | cut -d' ' -f1)"
