@@ -49,3 +49,10 @@ fuzz_replay_sign_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS)
 fuzz_replay_sign_LDADD = $(SIGN_LIBS)
 EXTRA_DIST += fuzz/replay-sign.sh fuzz/sign.dict
 TESTS += fuzz/replay-sign.sh
+
+# pcscfd's control protocol (pcscfctl's requests).
+check_PROGRAMS += fuzz/replay_ctl
+fuzz_replay_ctl_SOURCES = fuzz/replay.c fuzz/fuzz.h fuzz/fuzz_ctl.c
+fuzz_replay_ctl_LDADD = src/pcscf/libpcscf.a
+EXTRA_DIST += fuzz/replay-ctl.sh
+TESTS += fuzz/replay-ctl.sh

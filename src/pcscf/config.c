@@ -210,6 +210,18 @@ static int config_database(struct config *c, char **w, size_t n, char *why, size
 	return config_string(c->database, sizeof(c->database), "database", w, n, why, len);
 }
 
+static int config_database_key(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	return config_string(c->database_key, sizeof(c->database_key), "database-key", w, n, why,
+			     len);
+}
+
+static int config_control_group(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	return config_string(c->control_group, sizeof(c->control_group), "control-group", w, n,
+			     why, len);
+}
+
 static int config_log_level(struct config *c, char **w, size_t n, char *why, size_t len)
 {
 	static const char *names[] = { "error", "warning", "notice", "info", "debug" };
@@ -261,8 +273,10 @@ static const struct config_keyword {
 } config_keywords[] = {
 	{ "access", config_access },
 	{ "control", config_control },
+	{ "control-group", config_control_group },
 	{ "core", config_core },
 	{ "database", config_database },
+	{ "database-key", config_database_key },
 	{ "encryption", config_encryption },
 	{ "integrity", config_integrity },
 	{ "log-level", config_log_level },
@@ -310,6 +324,7 @@ void config_default(struct config *c)
 	snprintf(c->user, sizeof(c->user), "nobody");
 	snprintf(c->control, sizeof(c->control), "/run/pcscfd.sock");
 	snprintf(c->database, sizeof(c->database), "/var/lib/pcscfd/state.db");
+	snprintf(c->database_key, sizeof(c->database_key), "/etc/pcscfd/state.key");
 	c->log_level = LOG_INFO;
 	c->tcp = true;
 }

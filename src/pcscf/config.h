@@ -49,6 +49,8 @@ struct config {
 	char user[64];				   /**< the unprivileged user of the SIP side */
 	char control[CONFIG_PATH_MAX];		   /**< pcscfctl's control socket */
 	char database[CONFIG_PATH_MAX];		   /**< the state database */
+	char database_key[CONFIG_PATH_MAX];	   /**< the key that seals keys in it */
+	char control_group[64];			   /**< may use the control socket; "" root */
 	int log_level;				   /**< LOG_ERR … LOG_DEBUG (syslog levels) */
 	bool tcp;				   /**< listen on TCP as well as UDP */
 	uint32_t sign_rotate_s;			   /**< Via/Record-Route signing key period; 0: off */

@@ -1,8 +1,9 @@
 # src/pcscf: pcscfd (the P-CSCF) and its parts.
 noinst_LIBRARIES += src/pcscf/libpcscf.a
 src_pcscf_libpcscf_a_SOURCES = src/pcscf/privsep.h src/pcscf/privsep.c \
-	src/pcscf/config.h src/pcscf/config.c
-src_pcscf_libpcscf_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
+	src/pcscf/config.h src/pcscf/config.c src/pcscf/seal.h src/pcscf/seal.c \
+	src/pcscf/ctl_proto.h src/pcscf/ctl_proto.c
+src_pcscf_libpcscf_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 
 check_PROGRAMS += src/pcscf/test_privsep
 TESTS += src/pcscf/test_privsep
@@ -27,16 +28,32 @@ src_pcscf_libpcscf_logic_a_SOURCES = \
 	src/pcscf/agree.h src/pcscf/agree.c \
 	src/pcscf/reg.h src/pcscf/reg.c \
 	src/pcscf/txn.h src/pcscf/txn.c \
-	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c src/pcscf/proxy_sign.c
-src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS)
+	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c src/pcscf/proxy_sign.c \
+	src/pcscf/store.h src/pcscf/store.c
+src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(SQLITE_CFLAGS)
 PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sign/libpcscf-sign.a \
-	src/sip/libpcscf-sip.a src/common/libcommon.a $(PCSCF_XFRM_LIBS)
+	src/sip/libpcscf-sip.a src/common/libcommon.a $(PCSCF_XFRM_LIBS) $(SQLITE_LIBS)
 
 sbin_PROGRAMS += src/pcscf/pcscfd
-src_pcscf_pcscfd_SOURCES = src/pcscf/pcscfd.c
-src_pcscf_pcscfd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"'
+src_pcscf_pcscfd_SOURCES = src/pcscf/pcscfd.c src/pcscf/pcscfd.h src/pcscf/pcscfd_state.c \
+	src/pcscf/pcscfd_ctl.c
+src_pcscf_pcscfd_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"' \
+	-DPCSCF_VERSION='"$(PACKAGE_VERSION)"'
 src_pcscf_pcscfd_LDADD = $(PCSCF_LOGIC_LIBS)
 dist_man_MANS += doc/pcscfd.8
+
+sbin_PROGRAMS += src/pcscf/pcscfctl
+src_pcscf_pcscfctl_SOURCES = src/pcscf/pcscfctl.c
+src_pcscf_pcscfctl_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"'
+src_pcscf_pcscfctl_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)
+dist_man_MANS += doc/pcscfctl.8
+
+# The state database and the sealing of keys in it.
+check_PROGRAMS += src/pcscf/test_store
+TESTS += src/pcscf/test_store
+src_pcscf_test_store_SOURCES = src/pcscf/test_store.c
+src_pcscf_test_store_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS) $(SQLITE_CFLAGS)
+src_pcscf_test_store_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
 
 PCSCF_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
 check_PROGRAMS += src/pcscf/test_agree

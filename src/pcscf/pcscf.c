@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "common/log.h"
@@ -191,7 +192,7 @@ void pcscf_xfrm_event(struct pcscf *p, const struct xfrm_event *event, uint64_t 
 	if (r && sa == &r->cur)
 		register_drop(p, r, "SAs expired");
 	else if (r)
-		register_delete_set(p, sa);
+		register_delete_set(p, sa), pcscf_persist(p, r);
 	else
 		register_delete_set(p, sa), reg_pending_free(&p->store, pd);
 }
@@ -204,6 +205,54 @@ void pcscf_shutdown(struct pcscf *p)
 		register_delete_set(p, &p->store.pending->sa);
 		reg_pending_free(&p->store, p->store.pending);
 	}
+}
+
+void pcscf_persist(struct pcscf *p, const struct reg *r)
+{
+	if (p->ops->reg_save && p->ops->reg_save(p->arg, r) < 0)
+		log_err("registration of %s not saved in the state database", r->impu);
+}
+
+void pcscf_persist_sa(struct pcscf *p, const struct reg_sa *sa)
+{
+	for (struct reg *r = p->store.regs; r; r = r->next)
+		if (sa == &r->cur || sa == &r->old)
+			pcscf_persist(p, r);
+}
+
+int pcscf_restore(struct pcscf *p, const struct reg *from)
+{
+	struct reg *r = reg_new(&p->store);
+	struct reg *next;
+
+	if (!r)
+		return -ENOMEM;
+	next = r->next;
+	*r = *from;
+	r->next = next;
+	if (p->store.next_id <= r->id)
+		p->store.next_id = r->id + 1;
+	return 0;
+}
+
+const struct reg *pcscf_registrations(const struct pcscf *p)
+{
+	return p->store.regs;
+}
+
+int pcscf_deregister(struct pcscf *p, const char *impu)
+{
+	struct reg *r, *next;
+	int n = 0;
+
+	for (r = p->store.regs; r; r = next) {
+		next = r->next;
+		if (strcasecmp(r->impu, impu) == 0) {
+			register_drop(p, r, "de-registered by pcscfctl");
+			n++;
+		}
+	}
+	return n;
 }
 
 void pcscf_get_stats(const struct pcscf *p, struct pcscf_stats *stats)

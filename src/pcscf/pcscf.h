@@ -29,6 +29,8 @@
 #include "sip/sip_transport.h"
 #include "xfrm/xfrm_mgr.h"
 
+struct reg;
+
 /** How a message came, or how it is to be sent. */
 struct pcscf_peer {
 	enum sip_proto proto;		/**< SIP_PROTO_UDP or SIP_PROTO_TCP */
@@ -45,14 +47,20 @@ struct pcscf_ops {
 	int (*spi_alloc)(void *arg, const uint32_t avoid[2], uint32_t *spi);
 	/** privsep_spi_release() */
 	int (*spi_release)(void *arg, uint32_t spi);
-	/** privsep_set_install() */
-	int (*set_install)(void *arg, const struct privsep_set_req *req, uint32_t *reqid);
+	/** privsep_set_install(); @sealed receives SEAL_BLOB_LEN bytes */
+	int (*set_install)(void *arg, const struct privsep_set_req *req, uint32_t *reqid,
+			   uint8_t *sealed);
 	/** privsep_set_delete() */
 	int (*set_delete)(void *arg, uint32_t reqid);
 	/** privsep_set_extend() */
 	int (*set_extend)(void *arg, uint32_t reqid, uint32_t lifetime_s);
 	/** privsep_set_add_address() */
 	int (*set_add_address)(void *arg, uint32_t reqid, const struct xfrm_addr *addr);
+	/** Keep a new or changed registration in the state database (NULL: no database).
+	 *  Called before anything that depends on it is sent. */
+	int (*reg_save)(void *arg, const struct reg *r);
+	/** Forget a registration in the state database (NULL: no database). */
+	int (*reg_forget)(void *arg, uint64_t id);
 };
 
 /** Counters since pcscf_new(). */
@@ -127,6 +135,31 @@ void pcscf_xfrm_event(struct pcscf *p, const struct xfrm_event *event, uint64_t 
  * @p: the logic.
  */
 void pcscf_shutdown(struct pcscf *p);
+
+/**
+ * pcscf_restore() - take back a registration from the state database (after a restart);
+ * its SA sets must have been adopted by the parent already. It keeps its id.
+ * @p: the logic.
+ * @r: the registration (copied).
+ * @return 0 or -ENOMEM
+ */
+int pcscf_restore(struct pcscf *p, const struct reg *r);
+
+/**
+ * pcscf_registrations() - the registrations, newest first (follow ->next); for reading.
+ * @p: the logic.
+ * @return the first, or NULL.
+ */
+const struct reg *pcscf_registrations(const struct pcscf *p);
+
+/**
+ * pcscf_deregister() - end the registrations of @impu administratively: their SA sets are
+ * deleted and they are forgotten.
+ * @p: the logic.
+ * @impu: the public identity (compared without case).
+ * @return the number of registrations ended
+ */
+int pcscf_deregister(struct pcscf *p, const char *impu);
 
 /**
  * pcscf_get_stats() - copy the counters.

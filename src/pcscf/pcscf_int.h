@@ -138,6 +138,13 @@ bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const
 /** Sign a response going to a UE: the caller's route set, or a refreshed target; 0 or -errno. */
 int proxy_sign_response_to_ue(struct pcscf *p, const struct sip_msg *msg, const struct txn *x);
 
+/* ---- pcscf.c ---- */
+
+/** Hand a new or changed registration to the state database. */
+void pcscf_persist(struct pcscf *p, const struct reg *r);
+/** Hand the registration that holds set @sa (if any) to the state database. */
+void pcscf_persist_sa(struct pcscf *p, const struct reg_sa *sa);
+
 /* ---- register.c ---- */
 
 /** A REGISTER on the unprotected port. */

@@ -1,7 +1,8 @@
 /*
  * pcscfd.c — the P-CSCF daemon: configuration, sockets (opened as root), the split into a
  * privileged parent that owns the kernel's IPsec tables and an unprivileged child that
- * runs the SIP logic (pcscf.h) on one event loop.
+ * runs the SIP logic (pcscf.h) on one event loop, with its state database
+ * (pcscfd_state.c) and control socket (pcscfd_ctl.c).
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 #include "common/log.h"
 #include "pcscf/config.h"
 #include "pcscf/pcscf.h"
+#include "pcscf/pcscfd.h"
 #include "pcscf/privsep.h"
 #include "sip/sip_transport.h"
 #include "sip/sip_util.h"
@@ -27,21 +29,8 @@
 
 #define PCSCFD_TICK_MS 1000
 
-struct pcscfd {
-	struct config cfg;
-	const char *path;
-	bool check_only, foreground;
-	int log_level; /* -l, or -1 */
-	struct evloop *loop;
-	struct sip_transport *tr;
-	struct privsep *ps;
-	struct pcscf *logic;
-	int status;
-};
-
-static int pcscfd_send(void *arg, const struct pcscf_peer *to, const char *buf, size_t len)
+int pcscfd_send_now(struct pcscfd *d, const struct pcscf_peer *to, const char *buf, size_t len)
 {
-	struct pcscfd *d = arg;
 	int ret;
 
 	if (to->proto == SIP_PROTO_TCP && to->conn_id) {
@@ -60,6 +49,12 @@ static int pcscfd_ps_result(struct pcscfd *d, int ret, const char *what)
 	return ret;
 }
 
+/* Held until the state database has committed what this turn changed (see store.h). */
+static int pcscfd_send(void *arg, const struct pcscf_peer *to, const char *buf, size_t len)
+{
+	return pcscfd_state_send(arg, to, buf, len);
+}
+
 static int pcscfd_spi_alloc(void *arg, const uint32_t avoid[2], uint32_t *spi)
 {
 	struct pcscfd *d = arg;
@@ -74,18 +69,20 @@ static int pcscfd_spi_release(void *arg, uint32_t spi)
 	return pcscfd_ps_result(d, privsep_spi_release(d->ps, spi), "SPI release");
 }
 
-static int pcscfd_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid)
+static int pcscfd_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid,
+			      uint8_t *sealed)
 {
 	struct pcscfd *d = arg;
 
-	return pcscfd_ps_result(d, privsep_set_install(d->ps, req, reqid), "SA set install");
+	return pcscfd_ps_result(d, privsep_set_install(d->ps, req, reqid, sealed),
+				"SA set install");
 }
 
 static int pcscfd_set_delete(void *arg, uint32_t reqid)
 {
 	struct pcscfd *d = arg;
 
-	return pcscfd_ps_result(d, privsep_set_delete(d->ps, reqid), "SA set delete");
+	return pcscfd_ps_result(d, pcscfd_state_set_delete(d, reqid), "SA set delete");
 }
 
 static int pcscfd_set_extend(void *arg, uint32_t reqid, uint32_t lifetime_s)
@@ -110,6 +107,8 @@ static const struct pcscf_ops pcscfd_ops = {
 	.set_delete = pcscfd_set_delete,
 	.set_extend = pcscfd_set_extend,
 	.set_add_address = pcscfd_set_add_address,
+	.reg_save = pcscfd_state_save,
+	.reg_forget = pcscfd_state_forget,
 };
 
 static void pcscfd_rx(struct sip_transport *t, const struct sip_transport_rx *rx, void *arg)
@@ -197,6 +196,13 @@ static void pcscfd_signal(struct evloop *loop, int signo, void *arg)
 
 	if (signo == SIGUSR1) {
 		pcscfd_log_stats(d);
+	} else if (signo == SIGQUIT || getppid() != d->parent) {
+		/* A planned restart, or the parent has died: the SAs and the database stay
+		 * for the next start to reconcile. */
+		log_info("%s: exiting, keeping the registrations and their SAs",
+			 getppid() != d->parent ? "the privileged parent has gone"
+						: strsignal(signo));
+		evloop_stop(loop);
 	} else if (signo == SIGHUP) {
 		log_warn("SIGHUP: reloading the configuration is not supported; restart instead");
 	} else {
@@ -239,16 +245,22 @@ static void pcscfd_events(struct evloop *loop, int fd, unsigned int events, void
 /* The child's loop: guard, logic, events, signals, tick. */
 static int pcscfd_serve(struct pcscfd *d)
 {
-	static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+	static const int signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGQUIT};
 	int ret = privsep_guard(d->ps);
 
 	if (ret < 0) {
 		log_err("cannot install the protected-port guard: %s", privsep_error(d->ps));
 		return 1;
 	}
+	d->started_ms = evloop_now_ms(d->loop);
 	d->logic = pcscf_new(&d->cfg, &pcscfd_ops, d);
-	if (!d->logic)
+	if (!d->logic || pcscfd_state_open(d) < 0 || pcscfd_state_restore(d) < 0)
 		return 1;
+	evloop_set_before_sleep(d->loop, pcscfd_state_flush, d);
+	if (pcscfd_ctl_start(d) < 0) {
+		log_err("cannot serve the control socket");
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]) && ret == 0; i++)
 		ret = evloop_add_signal(d->loop, signals[i], pcscfd_signal, d);
 	if (ret == 0)
@@ -280,18 +292,22 @@ static int pcscfd_start(struct pcscfd *d)
 		log_err_errno("cannot create the event loop");
 		return 1;
 	}
-	if (pcscfd_listen(d) < 0)
+	if (pcscfd_listen(d) < 0 || pcscfd_ctl_listen(d) < 0)
 		return 1;
 	if (!d->foreground && daemon(0, 0) < 0) {
 		log_err_errno("daemon");
 		return 1;
 	}
 	config_privsep_limits(&d->cfg, &limits);
+	if (pcscfd_state_prepare(d, &limits) < 0)
+		return 1;
 	xfrm_mgr_config_default(&xc);
 	xc.spi_min = d->cfg.spi_min;
 	xc.spi_max = d->cfg.spi_max;
+	d->parent = getpid();
 	/* Returns in the child only, which is then d->cfg.user without capabilities. */
 	ret = privsep_start(&limits, &xc, d->cfg.user, &d->ps);
+	explicit_bzero(&limits, sizeof(limits)); /* the at-rest key stays with the parent */
 	if (ret < 0) {
 		log_err_ret(ret, "privilege separation (user %s)%s%s", d->cfg.user,
 			    d->ps ? ": " : "", d->ps ? privsep_error(d->ps) : "");
@@ -348,6 +364,9 @@ static int pcscfd_options(struct pcscfd *d, int argc, char **argv)
 
 static void pcscfd_free(struct pcscfd *d)
 {
+	pcscfd_state_flush(d->loop, d);
+	pcscfd_state_close(d);
+	pcscfd_ctl_close(d);
 	pcscf_free(d->logic);
 	privsep_free(d->ps);
 	sip_transport_free(d->tr);
@@ -356,7 +375,7 @@ static void pcscfd_free(struct pcscfd *d)
 
 int main(int argc, char **argv)
 {
-	struct pcscfd d = {.path = PCSCF_CONF, .log_level = -1};
+	struct pcscfd d = {.path = PCSCF_CONF, .log_level = -1, .ctl_fd = -1};
 	int ret = pcscfd_options(&d, argc, argv);
 
 	if (ret)

@@ -34,6 +34,10 @@ enum privsep_type {
 	PRIVSEP_GUARD,
 	PRIVSEP_COUNT,
 	PRIVSEP_EVENT,
+	PRIVSEP_SET_ADOPT,
+	PRIVSEP_RECONCILE,
+	PRIVSEP_SET_SAS,
+	PRIVSEP_SET_KEYS,
 };
 
 /* A request from the child. Fields a type does not use are zero. */
@@ -44,14 +48,18 @@ struct privsep_msg {
 	uint32_t avoid[2];
 	struct xfrm_addr addr;
 	struct privsep_set_req set;
+	struct privsep_adopt_req adopt;
 };
 
 /* The parent's answer to one request (and the READY message). */
 struct privsep_reply {
 	uint32_t type;
 	int32_t err;
-	uint32_t value, value2;
+	uint32_t value, value2, value3, value4;
 	char error[XFRM_ERR_MAX];
+	uint8_t sealed[SEAL_BLOB_LEN];
+	struct privsep_sa_info sas[PRIVSEP_SET_SAS_MAX];
+	struct privsep_set_keys keys;
 };
 
 struct privsep_event_msg {
@@ -132,6 +140,46 @@ int privsep_check_set(const struct privsep_limits *l, const struct xfrm_mgr_conf
 	return -EPERM;
 }
 
+/* What sealed keys are bound to: the set's reqid, SPIs and algorithms. */
+struct privsep_aad {
+	uint32_t reqid, integ, encr, spis[4];
+};
+
+static void privsep_aad_of(const struct privsep_set_req *r, uint32_t reqid, struct privsep_aad *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->reqid = reqid;
+	a->integ = (uint32_t)r->integ;
+	a->encr = (uint32_t)r->encr;
+	a->spis[0] = r->ue.spi_c, a->spis[1] = r->ue.spi_s;
+	a->spis[2] = r->pcscf.spi_c, a->spis[3] = r->pcscf.spi_s;
+}
+
+int privsep_seal(const uint8_t key[SEAL_KEY_LEN], const struct privsep_set_req *req,
+		 uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN])
+{
+	uint8_t plain[32];
+	struct privsep_aad aad;
+	int err;
+
+	privsep_aad_of(req, reqid, &aad);
+	memcpy(plain, req->ck, 16);
+	memcpy(plain + 16, req->ik, 16);
+	err = seal_encrypt(key, &aad, sizeof(aad), plain, sealed);
+	if (err < 0)
+		memset(sealed, 0, SEAL_BLOB_LEN);
+	explicit_bzero(plain, sizeof(plain));
+	return err;
+}
+
+/* Seal CK and IK for the child's database; nothing (zeros) without a key. */
+static void privsep_parent_seal(struct privsep_parent *p, const struct privsep_set_req *r,
+				uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN])
+{
+	if (p->limits.has_at_rest_key)
+		privsep_seal(p->limits.at_rest_key, r, reqid, sealed);
+}
+
 static int privsep_parent_install(struct privsep_parent *p, struct privsep_set_req *r,
 				  struct privsep_reply *reply)
 {
@@ -152,9 +200,73 @@ static int privsep_parent_install(struct privsep_parent *p, struct privsep_set_r
 	if (err == 0)
 		err = xfrm_set_install(p->mgr, &params, &set);
 	ipsec_keys_wipe(&params.keys);
-	if (err == 0)
+	if (err == 0) {
 		reply->value = xfrm_set_reqid(set);
+		privsep_parent_seal(p, r, reply->value, reply->sealed);
+	}
 	return err;
+}
+
+/* A set from the database: checked like a new one, keys unsealed, adopted with its reqid. */
+static int privsep_parent_adopt(struct privsep_parent *p, struct privsep_adopt_req *a,
+				struct privsep_reply *reply)
+{
+	struct xfrm_set_params params;
+	struct privsep_aad aad;
+	struct xfrm_set *set;
+	uint8_t plain[32];
+	int err = privsep_check_set(&p->limits, &p->config, &a->set, reply->error,
+				    sizeof(reply->error));
+
+	if (err < 0)
+		return err;
+	if (!p->limits.has_at_rest_key || a->naddrs > PRIVSEP_ADOPT_ADDRS)
+		return -EINVAL;
+	privsep_aad_of(&a->set, a->reqid, &aad);
+	err = seal_decrypt(p->limits.at_rest_key, &aad, sizeof(aad), a->sealed, plain);
+	if (err < 0) {
+		snprintf(reply->error, sizeof(reply->error),
+			 "the sealed keys of set 0x%08x do not open (another key file?)", a->reqid);
+		return err;
+	}
+	memset(&params, 0, sizeof(params));
+	params.role = XFRM_ROLE_PCSCF;
+	params.ue = a->set.ue;
+	params.ue_prefix_len = a->set.ue_prefix_len;
+	params.pcscf = a->set.pcscf;
+	params.transport = a->set.transport;
+	params.lifetime_s = a->set.lifetime_s;
+	err = ipsec_keys_derive(a->set.integ, a->set.encr, plain, plain + 16, &params.keys);
+	explicit_bzero(plain, sizeof(plain));
+	if (err == 0)
+		err = xfrm_set_adopt(p->mgr, &params, a->reqid, a->addrs, a->naddrs, &set);
+	ipsec_keys_wipe(&params.keys);
+	return err;
+}
+
+static void privsep_parent_sa_one(void *arg, const struct xfrm_addr *dst, uint32_t spi,
+				  const struct xfrm_sa_counters *counters)
+{
+	struct privsep_reply *reply = arg;
+
+	if (reply->value >= PRIVSEP_SET_SAS_MAX)
+		return;
+	reply->sas[reply->value].dst = *dst;
+	reply->sas[reply->value].spi = spi;
+	reply->sas[reply->value].counters = *counters;
+	reply->value++;
+}
+
+static void privsep_parent_keys(const struct xfrm_set *set, struct privsep_set_keys *out)
+{
+	const struct ipsec_alg_keys *k = &xfrm_set_params(set)->keys;
+
+	out->integ = k->integ;
+	out->encr = k->encr;
+	out->auth_key_len = k->auth_key_len;
+	memcpy(out->auth_key, k->auth_key, k->auth_key_len);
+	out->enc_key_len = k->enc_key_len;
+	memcpy(out->enc_key, k->enc_key, k->enc_key_len);
 }
 
 /* The set @p reqid, or NULL with the reply's error set. */
@@ -178,6 +290,11 @@ static int privsep_parent_set_op(struct privsep_parent *p, struct privsep_msg *m
 	switch (m->type) {
 	case PRIVSEP_SET_DELETE:
 		return xfrm_set_delete(p->mgr, set);
+	case PRIVSEP_SET_SAS:
+		return xfrm_set_counters(p->mgr, set, privsep_parent_sa_one, reply);
+	case PRIVSEP_SET_KEYS:
+		privsep_parent_keys(set, &reply->keys);
+		return 0;
 	case PRIVSEP_SET_ADD_ADDRESS:
 		return xfrm_set_add_address(p->mgr, set, &m->addr);
 	default: /* PRIVSEP_SET_EXTEND */
@@ -199,6 +316,16 @@ static int privsep_parent_guard(struct privsep_parent *p)
 	return err;
 }
 
+static int privsep_parent_reconcile(struct privsep_parent *p, struct privsep_reply *reply)
+{
+	struct xfrm_reconcile_report report;
+	int err = xfrm_mgr_reconcile(p->mgr, &report);
+
+	reply->value = report.sas_added, reply->value2 = report.sas_removed;
+	reply->value3 = report.policies_added, reply->value4 = report.policies_removed;
+	return err;
+}
+
 static void privsep_parent_dispatch(struct privsep_parent *p, struct privsep_msg *m,
 				    struct privsep_reply *reply)
 {
@@ -211,7 +338,15 @@ static void privsep_parent_dispatch(struct privsep_parent *p, struct privsep_msg
 	case PRIVSEP_SET_DELETE:
 	case PRIVSEP_SET_ADD_ADDRESS:
 	case PRIVSEP_SET_EXTEND:
+	case PRIVSEP_SET_SAS:
+	case PRIVSEP_SET_KEYS:
 		err = privsep_parent_set_op(p, m, reply);
+		break;
+	case PRIVSEP_SET_ADOPT:
+		err = privsep_parent_adopt(p, &m->adopt, reply);
+		break;
+	case PRIVSEP_RECONCILE:
+		err = privsep_parent_reconcile(p, reply);
 		break;
 	case PRIVSEP_SPI_ALLOC:
 		err = xfrm_spi_alloc(p->mgr, m->avoid, 2, &reply->value);
@@ -258,6 +393,7 @@ static bool privsep_parent_request(struct privsep_parent *p)
 	do
 		n = send(p->cmd_fd, &reply, sizeof(reply), MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR); /* a forwarded signal */
+	explicit_bzero(&reply, sizeof(reply)); /* it may hold keys (PRIVSEP_SET_KEYS) */
 	return n == sizeof(reply);
 }
 
@@ -286,7 +422,7 @@ static void privsep_parent_forward_signal(int signo)
 
 static void privsep_parent_signals(pid_t child)
 {
-	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const int signals[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGQUIT };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -403,6 +539,7 @@ int privsep_start(const struct privsep_limits *limits, const struct xfrm_mgr_con
 		privsep_parent_main(&parent, pid);
 	}
 	close(cmd[0]), close(event[0]);
+	explicit_bzero(&parent, sizeof(parent)); /* the at-rest key is the parent's alone */
 	struct privsep *ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return -ENOMEM;
@@ -438,6 +575,7 @@ static int privsep_call(struct privsep *ps, struct privsep_msg *m, struct privse
 {
 	ssize_t n = send(ps->cmd_fd, m, sizeof(*m), MSG_NOSIGNAL);
 
+	memset(reply, 0, sizeof(*reply));
 	explicit_bzero(m, sizeof(*m));
 	if (n != sizeof(*m)) {
 		snprintf(ps->error, sizeof(ps->error), "privileged parent: %s", strerror(errno));
@@ -455,13 +593,60 @@ static int privsep_call(struct privsep *ps, struct privsep_msg *m, struct privse
 	return reply->err;
 }
 
-int privsep_set_install(struct privsep *ps, const struct privsep_set_req *req, uint32_t *reqid)
+int privsep_set_install(struct privsep *ps, const struct privsep_set_req *req, uint32_t *reqid,
+			uint8_t *sealed)
 {
 	struct privsep_msg m = { .type = PRIVSEP_SET_INSTALL, .set = *req };
 	struct privsep_reply reply;
 	int err = privsep_call(ps, &m, &reply);
 
 	*reqid = err == 0 ? reply.value : 0;
+	if (sealed)
+		memcpy(sealed, reply.sealed, SEAL_BLOB_LEN);
+	return err;
+}
+
+int privsep_set_adopt(struct privsep *ps, const struct privsep_adopt_req *req)
+{
+	struct privsep_msg m = { .type = PRIVSEP_SET_ADOPT, .adopt = *req };
+	struct privsep_reply reply;
+
+	return privsep_call(ps, &m, &reply);
+}
+
+int privsep_reconcile(struct privsep *ps, struct xfrm_reconcile_report *report)
+{
+	struct privsep_msg m = { .type = PRIVSEP_RECONCILE };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	report->sas_added = reply.value, report->sas_removed = reply.value2;
+	report->policies_added = reply.value3, report->policies_removed = reply.value4;
+	return err;
+}
+
+int privsep_set_sas(struct privsep *ps, uint32_t reqid,
+		    struct privsep_sa_info sas[PRIVSEP_SET_SAS_MAX])
+{
+	struct privsep_msg m = { .type = PRIVSEP_SET_SAS, .reqid = reqid };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	if (err < 0)
+		return err;
+	memcpy(sas, reply.sas, reply.value * sizeof(sas[0]));
+	return (int)reply.value;
+}
+
+int privsep_set_keys(struct privsep *ps, uint32_t reqid, struct privsep_set_keys *keys)
+{
+	struct privsep_msg m = { .type = PRIVSEP_SET_KEYS, .reqid = reqid };
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	if (err == 0)
+		*keys = reply.keys;
+	explicit_bzero(&reply, sizeof(reply));
 	return err;
 }
 

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pcscf/seal.h"
 #include "xfrm/xfrm_mgr.h"
 
 #define PRIVSEP_PREFIXES_MAX 16
@@ -44,6 +45,10 @@ struct privsep_limits {
 	unsigned min_prefix_len6;	/**< shortest addr-pref-length accepted (IPv6) */
 	unsigned min_prefix_len4;	/**< the same for IPv4 */
 	uint32_t max_lifetime_s;	/**< longest SA lifetime */
+	/** The key that seals CK and IK for the state database (see seal.h); it stays in
+	 *  the parent: the caller wipes its copy once privsep_start() returned. */
+	uint8_t at_rest_key[SEAL_KEY_LEN];
+	bool has_at_rest_key;
 };
 
 /** A set as the child asks for it: no keys, CK and IK instead. */
@@ -56,6 +61,38 @@ struct privsep_set_req {
 	enum ipsec_encr encr;
 	uint8_t ck[16], ik[16];
 	uint32_t lifetime_s;
+};
+
+/** Most further UE addresses a set adopted after a restart can have. */
+#define PRIVSEP_ADOPT_ADDRS 8
+/** Most SAs privsep_set_sas() reports for one set. */
+#define PRIVSEP_SET_SAS_MAX (4 + 2 * PRIVSEP_ADOPT_ADDRS)
+
+/** A set to adopt after a restart: what privsep_set_install() was given, CK and IK
+ *  sealed (seal.h) instead of in clear, the reqid it had and its further addresses. */
+struct privsep_adopt_req {
+	struct privsep_set_req set; /**< ck and ik unused (zero) */
+	uint32_t reqid;
+	uint8_t sealed[SEAL_BLOB_LEN];
+	struct xfrm_addr addrs[PRIVSEP_ADOPT_ADDRS];
+	uint32_t naddrs;
+};
+
+/** One SA of a set with its kernel counters. */
+struct privsep_sa_info {
+	struct xfrm_addr dst;
+	uint32_t spi;
+	struct xfrm_sa_counters counters;
+};
+
+/** A set's keys as they are in the kernel (for pcscfctl keys export only). */
+struct privsep_set_keys {
+	enum ipsec_integ integ;
+	enum ipsec_encr encr;
+	uint8_t auth_key[IPSEC_KEY_MAX];
+	uint32_t auth_key_len;
+	uint8_t enc_key[IPSEC_KEY_MAX];
+	uint32_t enc_key_len; /**< AEAD: key followed by the salt */
 };
 
 struct privsep;
@@ -76,8 +113,32 @@ int privsep_start(const struct privsep_limits *limits, const struct xfrm_mgr_con
 /** The message of the last failed request (from the parent, or local). */
 const char *privsep_error(const struct privsep *ps);
 
-/** Install a set. @return 0 with its reqid, or -errno (EPERM: refused by the limits) */
-int privsep_set_install(struct privsep *ps, const struct privsep_set_req *req, uint32_t *reqid);
+/**
+ * Install a set.
+ * @param sealed when not NULL and the parent has an at-rest key: CK and IK sealed for the
+ *        state database (SEAL_BLOB_LEN bytes); all zero without a key
+ * @return 0 with its reqid, or -errno (EPERM: refused by the limits)
+ */
+int privsep_set_install(struct privsep *ps, const struct privsep_set_req *req, uint32_t *reqid,
+			uint8_t *sealed);
+
+/**
+ * Adopt a set after a restart (xfrm_set_adopt()): the parent checks it against the limits,
+ * opens the sealed keys (bound to the reqid, SPIs and algorithms) and registers the set
+ * with its reqid; privsep_reconcile() then puts into the kernel what is missing.
+ * @return 0 or -errno (EBADMSG: the sealed keys do not open; EEXIST: reqid taken)
+ */
+int privsep_set_adopt(struct privsep *ps, const struct privsep_adopt_req *req);
+
+/** Reconcile the kernel with the known sets and the guard (xfrm_mgr_reconcile()). */
+int privsep_reconcile(struct privsep *ps, struct xfrm_reconcile_report *report);
+
+/** The SAs of set @p reqid with their counters. @return the number or -errno */
+int privsep_set_sas(struct privsep *ps, uint32_t reqid,
+		    struct privsep_sa_info sas[PRIVSEP_SET_SAS_MAX]);
+
+/** The keys of set @p reqid (root's pcscfctl keys export). @return 0 or -errno */
+int privsep_set_keys(struct privsep *ps, uint32_t reqid, struct privsep_set_keys *keys);
 
 /** Delete the set @p reqid. @return 0 or -errno */
 int privsep_set_delete(struct privsep *ps, uint32_t reqid);
@@ -109,6 +170,14 @@ int privsep_events_read(struct privsep *ps, void (*fn)(void *arg, const struct x
 
 /** Close the channel (the parent then exits) and free the handle. */
 void privsep_free(struct privsep *ps);
+
+/**
+ * Seal @p req's CK and IK for the state database, bound to @p reqid, the SPIs and the
+ * algorithms (what the parent does on every install; also used to seed a database).
+ * @return 0 or -EIO
+ */
+int privsep_seal(const uint8_t key[SEAL_KEY_LEN], const struct privsep_set_req *req,
+		 uint32_t reqid, uint8_t sealed[SEAL_BLOB_LEN]);
 
 /* For the parent's checks, visible to the unit tests. */
 /** Check @p req against @p limits. @return 0, or -EPERM with the reason in @p why */

@@ -44,7 +44,9 @@ int proxy_note_address(struct pcscf *p, struct reg_sa *sa, const struct xfrm_add
 	p->st.addresses_added++;
 	log_info("SAs towards %s added to set 0x%08x", xfrm_addr_str(addr, text, sizeof(text)),
 		 sa->reqid);
-	return reg_sa_note_addr(sa, addr);
+	ret = reg_sa_note_addr(sa, addr);
+	pcscf_persist_sa(p, sa);
+	return ret;
 }
 
 static bool proxy_is_dialog_start(const struct sip_msg *msg)
@@ -243,6 +245,7 @@ void proxy_protected(struct pcscf *p, const struct pcscf_in *in)
 	if (which == REG_SA_CUR && r->old.reqid) {
 		log_info("%s uses its new SA set: old set 0x%08x goes", r->impu, r->old.reqid);
 		register_delete_set(p, &r->old);
+		pcscf_persist(p, r);
 	}
 	if (r && which != REG_SA_PENDING)
 		r->last_addr = in->src;

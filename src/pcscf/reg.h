@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pcscf/seal.h"
 #include "sip/secagree.h"
 #include "sip/sip_transport.h"
 #include "xfrm/ipsec_keys.h"
@@ -44,6 +45,7 @@ struct reg_sa {
 	char server[REG_SERVER_MAX];  /**< the Security-Server value we sent */
 	struct xfrm_addr addrs[REG_ADDRS_MAX]; /**< UE addresses with SAs towards them */
 	size_t naddrs;
+	uint8_t sealed[SEAL_BLOB_LEN]; /**< CK and IK sealed by the parent, for the database */
 };
 
 /** An active registration. */

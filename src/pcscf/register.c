@@ -77,6 +77,8 @@ void register_drop(struct pcscf *p, struct reg *r, const char *why)
 		 xfrm_addr_str(&r->cur.ue.addr, addr, sizeof(addr)), r->cur.prefix_len);
 	register_delete_set(p, &r->cur);
 	register_delete_set(p, &r->old);
+	if (p->ops->reg_forget && p->ops->reg_forget(p->arg, r->id) < 0)
+		log_err("%s not removed from the state database", r->impu);
 	reg_free(&p->store, r);
 }
 
@@ -327,7 +329,7 @@ static int register_install(struct pcscf *p, const struct pcscf_in *in, const st
 		req.lifetime_s = PCSCF_PENDING_S;
 		if (req.lifetime_s > p->cfg.max_expires_s + p->cfg.sa_grace_s)
 			req.lifetime_s = p->cfg.max_expires_s + p->cfg.sa_grace_s;
-		ret = p->ops->set_install(p->arg, &req, &reqid);
+		ret = p->ops->set_install(p->arg, &req, &reqid, pd->sa.sealed);
 		if (ret < 0)
 			register_release(p, spis, 2);
 	}
@@ -476,6 +478,7 @@ static void register_update(struct pcscf *p, struct reg *r, const struct sip_msg
 	r->delete_ms = r->expires_ms + p->cfg.sa_grace_s * 1000ULL;
 	if (p->ops->set_extend(p->arg, r->cur.reqid, expiry + p->cfg.sa_grace_s) < 0)
 		log_warn("cannot extend SA set 0x%08x", r->cur.reqid);
+	pcscf_persist(p, r); /* on disk before the 200 leaves (see store.h) */
 }
 
 /* A UE registering afresh replaces what it had (the 200 proves the AKA run). */
@@ -505,11 +508,13 @@ static void register_activate(struct pcscf *p, const struct pcscf_in *in, const 
 	char addr[INET6_ADDRSTRLEN];
 	struct reg *r;
 
-	fwd_send_edited(p, &x->back);
-	if (!pd)
+	if (!pd) {
+		fwd_send_edited(p, &x->back);
 		return;
+	}
 	r = reg_find_id(&p->store, pd->reg_id);
 	if (expiry == 0) {
+		fwd_send_edited(p, &x->back); /* over the sets, before they go */
 		register_pending_drop(p, pd);
 		if (r)
 			register_drop(p, r, "de-registered");
@@ -526,12 +531,14 @@ static void register_activate(struct pcscf *p, const struct pcscf_in *in, const 
 	if (!r) {
 		log_err("out of memory for a registration");
 		register_pending_drop(p, pd);
+		fwd_send_edited(p, &x->back);
 		return;
 	}
 	r->cur = pd->sa;
 	snprintf(r->call_id, sizeof(r->call_id), "%s", pd->call_id);
 	reg_pending_free(&p->store, pd);
 	register_update(p, r, in->msg, x, expiry);
+	fwd_send_edited(p, &x->back);
 	log_info("registered %s at %s/%u for %u s (SA set 0x%08x%s)", r->impu,
 		 xfrm_addr_str(&r->cur.ue.addr, addr, sizeof(addr)), r->cur.prefix_len, expiry,
 		 r->cur.reqid, r->old.reqid ? ", old set kept until used" : "");
@@ -544,14 +551,15 @@ static void register_refresh(struct pcscf *p, const struct pcscf_in *in, const s
 	struct reg *r = reg_find_id(&p->store, reg_id);
 	uint32_t expiry = register_expiry(p, in->msg, x->contact);
 
-	fwd_send_edited(p, &x->back);
+	if (r && expiry)
+		register_update(p, r, in->msg, x, expiry);
+	fwd_send_edited(p, &x->back); /* a de-registration's 200 over the sets, before they go */
 	if (!r)
 		return;
 	if (expiry == 0) {
 		register_drop(p, r, "de-registered");
 		return;
 	}
-	register_update(p, r, in->msg, x, expiry);
 	log_info("re-registered %s for %u s", r->impu, expiry);
 }
 
@@ -596,7 +604,7 @@ void register_tick(struct pcscf *p)
 		if (p->now_ms >= r->delete_ms)
 			register_drop(p, r, "expired");
 		else if (r->old.reqid && p->now_ms >= r->old_until_ms)
-			register_delete_set(p, &r->old);
+			register_delete_set(p, &r->old), pcscf_persist(p, r);
 	}
 	for (pd = p->store.pending; pd; pd = pnext) {
 		pnext = pd->next;

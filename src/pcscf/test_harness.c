@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcscf/reg.h"
 #include "pcscf/test_harness.h"
 
 /* ---- the recorder behind struct pcscf_ops ---- */
@@ -51,9 +52,11 @@ static int mock_spi_release(void *arg, uint32_t spi)
 	return 0;
 }
 
-static int mock_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid)
+static int mock_set_install(void *arg, const struct privsep_set_req *req, uint32_t *reqid,
+			    uint8_t *sealed)
 {
 	(void)arg;
+	memset(sealed, 0x5e, SEAL_BLOB_LEN); /* what the parent's sealing would give */
 	if (mock.install_ret)
 		return mock.install_ret;
 	mock.installs[mock.ninstalls % MOCK_MAX] = *req;
@@ -85,6 +88,24 @@ static int mock_set_add_address(void *arg, uint32_t reqid, const struct xfrm_add
 	return 0;
 }
 
+static int mock_reg_save(void *arg, const struct reg *r)
+{
+	(void)arg;
+	mock.nsaved++;
+	mock.sent_at_save = mock.nsent;
+	mock.saved_reqid = r->cur.reqid;
+	memcpy(mock.saved_sealed, r->cur.sealed, SEAL_BLOB_LEN);
+	return 0;
+}
+
+static int mock_reg_forget(void *arg, uint64_t id)
+{
+	(void)arg;
+	mock.nforgotten++;
+	mock.forgotten_id = id;
+	return 0;
+}
+
 static const struct pcscf_ops mock_ops = {
 	.send = mock_send,
 	.spi_alloc = mock_spi_alloc,
@@ -93,6 +114,8 @@ static const struct pcscf_ops mock_ops = {
 	.set_delete = mock_set_delete,
 	.set_extend = mock_set_extend,
 	.set_add_address = mock_set_add_address,
+	.reg_save = mock_reg_save,
+	.reg_forget = mock_reg_forget,
 };
 
 static void mock_reset(void)

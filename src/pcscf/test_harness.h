@@ -56,6 +56,12 @@ struct mock {
 	struct xfrm_addr added[MOCK_MAX];
 	uint32_t added_reqid[MOCK_MAX];
 	size_t nadded;
+	size_t nsaved;	      /**< reg_save calls */
+	size_t sent_at_save;  /**< nsent when reg_save was last called */
+	uint32_t saved_reqid; /**< the current set of the last registration saved */
+	uint8_t saved_sealed[SEAL_BLOB_LEN];
+	size_t nforgotten; /**< reg_forget calls */
+	uint64_t forgotten_id;
 };
 
 extern struct mock mock;

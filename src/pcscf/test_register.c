@@ -152,6 +152,27 @@ static void test_pcscf_200_registers_and_extends_the_set(void **state)
 	assert_int_equal(mock.ndeleted, 0);
 }
 
+/* The registration reaches the state database before its 200 is sent, with the sealed
+ * keys the parent returned; de-registration forgets it. */
+static void test_pcscf_registration_is_saved_before_its_200(void **state)
+{
+	struct pcscf *p = *state;
+	uint8_t sealed[SEAL_BLOB_LEN];
+
+	register_fully(p);
+	assert_int_equal(mock.nsaved, 1);
+	assert_int_equal(sent_msg(sent_last())->status, 200);
+	/* REGISTER, 401, protected REGISTER forwarded: saved then, before the 200 went */
+	assert_int_equal(mock.sent_at_save, 3);
+	assert_int_equal(mock.nsent, 4);
+	assert_int_equal(mock.saved_reqid, 0x50c50000);
+	memset(sealed, 0x5e, sizeof(sealed));
+	assert_memory_equal(mock.saved_sealed, sealed, SEAL_BLOB_LEN);
+	rx(p, ACCESS, 5064, UE, 1357, protected_register(SERVER_MAN, "0"));
+	scscf_answers(p, sent_last(), "200 OK", "2 REGISTER", "");
+	assert_int_equal(mock.nforgotten, 1);
+}
+
 static void test_pcscf_verify_mismatch_gets_494_and_loses_the_set(void **state)
 {
 	struct pcscf *p = *state;
@@ -371,6 +392,7 @@ int main(void)
 		T(test_pcscf_401_installs_the_set_and_hides_the_keys),
 		T(test_pcscf_protected_register_is_marked_and_forwarded),
 		T(test_pcscf_200_registers_and_extends_the_set),
+		T(test_pcscf_registration_is_saved_before_its_200),
 		T(test_pcscf_verify_mismatch_gets_494_and_loses_the_set),
 		T(test_pcscf_deregistration_leaves_no_set),
 		T(test_pcscf_expiry_deletes_the_set),

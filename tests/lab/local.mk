@@ -18,3 +18,11 @@ tests_lab_privsep_probe_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)
 EXTRA_DIST += tests/lab/t-uesim-direct.sh
 EXTRA_DIST += tests/lab/t-hss-register.sh
 EXTRA_DIST += tests/lab/t-uesim-pcscf.sh
+EXTRA_DIST += tests/lab/t-pcscf-restart.sh tests/lab/restart.scenario
+EXTRA_DIST += tests/lab/t-pcscfctl.sh tests/lab/pcscflib.sh
+
+noinst_PROGRAMS += tests/lab/pcscf_seed
+tests_lab_pcscf_seed_SOURCES = tests/lab/pcscf_seed.c
+tests_lab_pcscf_seed_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
+tests_lab_pcscf_seed_LDADD = $(PCSCF_LOGIC_LIBS)
+EXTRA_DIST += bench/restart

@@ -98,12 +98,12 @@ static void probe_requests(struct privsep *ps)
 			    privsep_spi_alloc(ps, avoid, &spi_s) == 0 && spi_c != spi_s,
 		    "two SPIs allocated", NULL);
 	r = probe_req(spi_c, spi_s);
-	probe_check(privsep_set_install(ps, &r, &reqid) == 0, "set installed by the parent",
+	probe_check(privsep_set_install(ps, &r, &reqid, NULL) == 0, "set installed by the parent",
 		    privsep_error(ps));
 	probe_count(ps, 4, 12, "4 SAs; 4 set policies and 8 guard policies");
 	r = probe_req(spi_c, spi_s);
 	r.ue_prefix_len = 8;
-	probe_check(privsep_set_install(ps, &r, &refused) == -EPERM, "a /8 UE prefix is refused",
+	probe_check(privsep_set_install(ps, &r, &refused, NULL) == -EPERM, "a /8 UE prefix is refused",
 		    privsep_error(ps));
 	xfrm_addr_parse("2001:db8:1:1::77", &addr);
 	probe_check(privsep_set_add_address(ps, reqid, &addr) == 0, "a further address in the prefix",
