@@ -45,7 +45,7 @@ dist_man_MANS += doc/pcscfd.8
 sbin_PROGRAMS += src/pcscf/pcscfctl
 src_pcscf_pcscfctl_SOURCES = src/pcscf/pcscfctl.c
 src_pcscf_pcscfctl_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"'
-src_pcscf_pcscfctl_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)
+src_pcscf_pcscfctl_LDADD = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS)
 dist_man_MANS += doc/pcscfctl.8
 
 # The state database and the sealing of keys in it.
