@@ -370,16 +370,10 @@ void ue_txn_set_ack(struct ue_txn *txn, const char *ack, size_t len)
 /* The top Via's branch of a message. */
 static int ue_top_branch(const struct sip_msg *msg, struct sip_str *branch)
 {
-	struct sip_hdr_iter it;
-	struct sip_str v, elem;
+	struct sip_str elem;
 	struct sip_via via;
-	int i = sip_msg_find(msg, SIP_HDR_VIA, 0);
 
-	if (i < 0)
-		return -EINVAL;
-	v = sip_msg_hdr_value(msg, (size_t)i);
-	sip_hdr_iter_init(&it, v.s, v.len);
-	if (sip_hdr_list_next(&it, &elem, NULL) != 1 ||
+	if (sip_hdr_first_elem(msg, SIP_HDR_VIA, &elem, NULL) < 0 ||
 	    sip_hdr_via_parse(elem.s, elem.len, &via) != 0 || !via.has_branch)
 		return -EINVAL;
 	*branch = via.branch;
