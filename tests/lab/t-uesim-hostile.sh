@@ -6,12 +6,10 @@
 #   replay-esp  ue1 captures the ESP packet of one of its MESSAGEs and sends it three more
 #               times, byte for byte: the P-CSCF kernel's replay window drops each copy
 #               (XfrmInStateSeqError), ue2 gets the message once;
-#   forge-via   ue2 answers with a forged top Via (its branch changed, or an extra Via on
-#               top): pcscfd matches no transaction, drops and counts it (drop_no_txn), ue1
-#               never sees the 200; honest again, the next MESSAGE gets its 200. (A top Via
-#               whose host or port alone was changed still matches pcscfd's transaction by
-#               its branch and is forwarded today; RFC 3261 §18.1.2 says to discard it.
-#               Not asserted here either way.)
+#   forge-via   ue2 answers with a forged top Via (its branch, host or port changed, or
+#               an extra Via on top): pcscfd matches no transaction (a changed sent-by is
+#               not its Via, RFC 3261 §18.1.2), drops and counts it (drop_no_txn), ue1
+#               never sees the 200; honest again, the next MESSAGE gets its 200.
 . "$(dirname "$0")/testlib.sh"
 "$LABNET" up 2
 ROOT=$(cd "$LAB_TESTS/../.." && pwd)
@@ -88,7 +86,7 @@ expect_eq "replays dropped by the P-CSCF kernel (XfrmInStateSeqError)" 3 \
 expect_eq "copies of the replayed MESSAGE ue2 got" 1 "$(received replayed)"
 
 note "answers with a forged top Via"
-for mode in branch extra-top; do
+for mode in branch host port extra-top; do
 	drops=$(drop_no_txn)
 	step 2 "forge-via $mode"
 	step 1 "send MESSAGE sip:ue2@ims.test body=\"forged $mode\" timeout=2 expect=timeout"
