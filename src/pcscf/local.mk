@@ -14,7 +14,7 @@ check_PROGRAMS += src/pcscf/test_config
 TESTS += src/pcscf/test_config
 src_pcscf_test_config_SOURCES = src/pcscf/test_config.c
 src_pcscf_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
-src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
 
 dist_sysconf_DATA += etc/pcscf.conf
 dist_man_MANS += doc/pcscf.conf.5
