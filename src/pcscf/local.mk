@@ -63,3 +63,4 @@ src_pcscf_test_sign_proxy_SOURCES = src/pcscf/test_sign_proxy.c src/pcscf/test_h
 	src/pcscf/test_harness.h
 src_pcscf_test_sign_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_sign_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_sign_proxy_LDFLAGS = -Wl,--wrap=time
