@@ -18,3 +18,4 @@ tests_lab_privsep_probe_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)
 EXTRA_DIST += tests/lab/t-uesim-direct.sh
 EXTRA_DIST += tests/lab/t-hss-register.sh
 EXTRA_DIST += tests/lab/t-uesim-pcscf.sh
+EXTRA_DIST += tests/lab/t-pcscf-signing.sh tests/lab/uesteps.sh
