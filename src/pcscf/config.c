@@ -255,14 +255,29 @@ static int config_signing(struct config *c, char **w, size_t n, char *why, size_
 		c->sign_rotate_s = c->sign_keep_s = 0;
 		return 0;
 	}
-	if (n != 2 || config_number(w[0], 60, 86400 * 7, &rotate) < 0 ||
+	if (n != 2 || config_number(w[0], 5, 86400 * 7, &rotate) < 0 ||
 	    config_number(w[1], 60, 86400 * 30, &keep) < 0 ||
 	    (rotate + keep) / rotate + 2 > SIGN_RING_MAX)
 		return config_fail(why, len,
-				   "signing: expected off, or ROTATE-SECONDS (60-604800) KEEP-SECONDS "
+				   "signing: expected off, or ROTATE-SECONDS (5-604800) KEEP-SECONDS "
 				   "(60-2592000, at most 61 rotations)");
 	c->sign_rotate_s = (uint32_t)rotate;
 	c->sign_keep_s = (uint32_t)keep;
+	return 0;
+}
+
+/* signing-pool-key FILE: read now, while pcscfd is root (doc/signing.md, Pools). */
+static int config_signing_pool_key(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	int ret = n == 1 ? sign_keyfile_read(w[0], c->sign_pool_key) : -EINVAL;
+
+	c->sign_pool = ret == 0;
+	if (ret == -EPERM)
+		return config_fail(why, len, "signing-pool-key: %s: group or others may access it (chmod 600)",
+				   w[0]);
+	if (ret < 0)
+		return config_fail(why, len, "signing-pool-key: %s: %s", n == 1 ? w[0] : "expected FILE",
+				   ret == -EINVAL ? "not a file of 64 hex digits" : strerror(-ret));
 	return 0;
 }
 
@@ -288,6 +303,7 @@ static const struct config_keyword {
 	{ "scscf", config_scscf },
 	{ "sec-agree", config_secagree },
 	{ "signing", config_signing },
+	{ "signing-pool-key", config_signing_pool_key },
 	{ "spi-range", config_spi_range },
 	{ "transport", config_transport },
 	{ "ue-prefix", config_ue_prefix },

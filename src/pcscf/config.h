@@ -55,6 +55,8 @@ struct config {
 	bool tcp;				   /**< listen on TCP as well as UDP */
 	uint32_t sign_rotate_s;			   /**< Via/Record-Route signing key period; 0: off */
 	uint32_t sign_keep_s;			   /**< how long a retired signing key verifies */
+	bool sign_pool;				   /**< sign_pool_key holds the pool key */
+	uint8_t sign_pool_key[32];		   /**< signing-pool-key: a secret, wipe copies */
 };
 
 /** Fill @p config with the defaults (see pcscf.conf(5)). */

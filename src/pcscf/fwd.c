@@ -268,6 +268,7 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 	fwd_branch(p, in->msg, elem, branch);
 	if (sip_util_sockaddr_format(local, host, sizeof(host)) < 0)
 		return -EINVAL;
+	p->via_sent_by = *local;
 	/* Towards a UE: sg-v over the Vias the request came with (doc/signing.md). */
 	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(), sig, sizeof(sig)) < 0)
 		return -EINVAL;
@@ -448,6 +449,18 @@ struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *bran
 		return NULL;
 	}
 	fwd_response_dest(in, &x->back);
+	x->sent_by = p->via_sent_by;
 	x->to_ue = to_ue;
 	return x;
+}
+
+bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via)
+{
+	struct sockaddr_storage ss;
+
+	/* As addresses, not as text: "[2001:DB8::1]" is the same sent-by as "[2001:db8::1]".
+	 * A missing port is not our port: we always write one. */
+	return via->port &&
+	       sip_util_sockaddr_set(via->host.s, via->host.len, via->port, &ss) == 0 &&
+	       sip_util_sockaddr_equal(&ss, &x->sent_by);
 }

@@ -15,7 +15,7 @@ check_PROGRAMS += src/pcscf/test_config
 TESTS += src/pcscf/test_config
 src_pcscf_test_config_SOURCES = src/pcscf/test_config.c
 src_pcscf_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
-src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
 
 dist_sysconf_DATA += etc/pcscf.conf
 dist_man_MANS += doc/pcscf.conf.5
@@ -80,3 +80,4 @@ src_pcscf_test_sign_proxy_SOURCES = src/pcscf/test_sign_proxy.c src/pcscf/test_h
 	src/pcscf/test_harness.h
 src_pcscf_test_sign_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_sign_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_sign_proxy_LDFLAGS = -Wl,--wrap=time

@@ -59,6 +59,7 @@ void pcscf_free(struct pcscf *p)
 	sip_edit_free(p->ed);
 	sign_ring_free(p->sign);
 	free(p->lists);
+	explicit_bzero(&p->cfg, sizeof(p->cfg)); /* the pool key, if the ring never took it */
 	free(p);
 }
 

@@ -51,9 +51,11 @@ struct pcscf {
 	char path[REG_URI_MAX];	 /* our Path value */
 	struct sip_msg msg;	 /* the message being handled */
 	char out[SIP_MSG_MAX_LEN];
-	struct sign_ring *sign;	 /* signing keys (proxy_sign_ring()), NULL when off */
-	uint64_t sign_fail_s;	 /* the second the failed checks below were counted in */
+	struct sign_ring *sign;	  /* signing keys (proxy_sign_ring()), NULL when off */
+	uint64_t sign_fail_s;	  /* the second the failed checks below were counted in */
 	unsigned int sign_fail_n; /* failed signature checks in that second */
+	/* The sent-by of the Via fwd_request_start() inserted last, for fwd_txn() to keep. */
+	struct sockaddr_storage via_sent_by;
 };
 
 /** A message being handled. */
@@ -116,8 +118,11 @@ int fwd_core_dest(struct pcscf *p, const struct sip_str *uri, struct pcscf_peer 
 int fwd_send_edited(struct pcscf *p, const struct pcscf_peer *to);
 /** Send a buffer; counts a failure as dropped. */
 int fwd_send(struct pcscf *p, const struct pcscf_peer *to, const char *buf, size_t len);
-/** Add a transaction for a forwarded request. */
+/** Add a transaction for a forwarded request (it keeps the sent-by of our Via). */
 struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *branch, bool to_ue);
+/** Whether a response's top Via (ours by its branch) has the sent-by we put in our Via for
+ *  @x: host and port (RFC 3261 §18.1.2); a mismatch means the response is not ours. */
+bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via);
 
 /* ---- proxy_sign.c: Via / Record-Route signing on the UE side (doc/signing.md) ---- */
 

@@ -370,8 +370,8 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 	if (proxy_our_via(msg, &removal, &line, &whole, &via) < 0 ||
 	    !(x = txn_find(&p->txns, via.branch.s, via.branch.len,
 			   msg->cseq_method == SIP_METHOD_CANCEL)) ||
-	    x->to_ue != (in->side == PCSCF_SIDE_CORE)) {
-		p->st.drop_no_txn++;
+	    x->to_ue != (in->side == PCSCF_SIDE_CORE) || !fwd_via_sent_by_ok(x, &via)) {
+		p->st.drop_no_txn++; /* a changed sent-by is not our Via (RFC 3261 §18.1.2) */
 		return;
 	}
 	sip_edit_reset(p->ed, msg);

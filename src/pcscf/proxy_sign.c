@@ -12,6 +12,8 @@
  *
  * Keys live only in this process for now: a restart makes new ones, so the dialogs of
  * before get 403 on their next request (the state layer will persist them, encrypted).
+ * With "signing-pool-key" the ring gets the pool key when it is made, and route-set and
+ * target signatures carry the signing key wrapped under it, for the other members.
  */
 #include "pcscf/pcscf_int.h"
 
@@ -41,6 +43,12 @@ struct sign_ring *proxy_sign_ring(struct pcscf *p)
 	if (!p->sign && !(p->sign = sign_ring_new(&cfg))) {
 		log_warn_errno("signing keys (rotate %u s, keep %u s)", cfg.rotate_s, cfg.keep_s);
 		return NULL;
+	}
+	if (p->cfg.sign_pool) {
+		/* The ring keeps its own copy: ours goes now (no key yet, nothing to wrap). */
+		p->cfg.sign_pool = false;
+		sign_ring_set_pool_key(p->sign, p->cfg.sign_pool_key);
+		explicit_bzero(p->cfg.sign_pool_key, sizeof(p->cfg.sign_pool_key));
 	}
 	ret = sign_ring_tick(p->sign, proxy_sign_now());
 	if (ret < 0)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pcscf/config.h"
@@ -177,6 +178,59 @@ static void test_signing_keyword(void **state)
 	assert_int_equal(c.sign_rotate_s, 0);
 }
 
+/* Write @text to a fresh file of mode @mode; its path goes into @path. */
+static void write_key_file(char *path, const char *text, mode_t mode)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/test_config_key.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* signing-pool-key: 64 hex digits in a file only its owner may access; anything else is
+ * refused with the reason. */
+static void test_signing_pool_key_file(void **state)
+{
+	static const char hex[] = "000102030405060708090a0b0c0d0e0f"
+				  "101112131415161718191A1B1C1D1E1F";
+	char why[256], line[128], path[64];
+	struct config c;
+
+	(void)state;
+	config_default(&c);
+	assert_false(c.sign_pool);
+	write_key_file(path,
+		       "  "
+		       "000102030405060708090a0b0c0d0e0f"
+		       "101112131415161718191A1B1C1D1E1F"
+		       "\n",
+		       0600);
+	snprintf(line, sizeof(line), "signing-pool-key %s", path);
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_true(c.sign_pool);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(c.sign_pool_key[i], i);
+	assert_int_equal(chmod(path, 0644), 0); /* world-readable */
+	snprintf(line, sizeof(line), "signing-pool-key %s", path);
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "chmod 600"));
+	assert_false(c.sign_pool);
+	assert_int_equal(c.sign_pool_key[1], 0); /* wiped */
+	unlink(path);
+	write_key_file(path, hex + 2, 0600); /* 31 bytes */
+	snprintf(line, sizeof(line), "signing-pool-key %s", path);
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "64 hex digits"));
+	unlink(path);
+	snprintf(line, sizeof(line), "signing-pool-key %s", path); /* gone */
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "No such file"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +241,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file_is_an_error),
 		cmocka_unit_test(test_limits_follow_the_config),
 		cmocka_unit_test(test_signing_keyword),
+		cmocka_unit_test(test_signing_pool_key_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

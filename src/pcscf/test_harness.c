@@ -149,19 +149,29 @@ static void config_line(struct config *c, const char *text)
 		fail_msg("%s: %s", text, why);
 }
 
-/* The logic with test_lines and @extra (a config line, or NULL). */
-static int setup_with(void **state, const char *extra)
+struct pcscf *logic_new(const char *const *extra)
 {
+	struct pcscf *p;
 	struct config c;
 
 	config_default(&c);
 	for (const char *const *l = test_lines; *l; l++)
 		config_line(&c, *l);
-	if (extra)
-		config_line(&c, extra);
+	for (const char *const *l = extra; l && *l; l++)
+		config_line(&c, *l);
 	mock_reset();
-	*state = pcscf_new(&c, &mock_ops, NULL);
-	assert_non_null(*state);
+	p = pcscf_new(&c, &mock_ops, NULL);
+	explicit_bzero(&c, sizeof(c)); /* a pool key */
+	assert_non_null(p);
+	return p;
+}
+
+/* The logic with test_lines and @extra (a config line, or NULL). */
+static int setup_with(void **state, const char *extra)
+{
+	const char *const lines[] = {extra, NULL};
+
+	*state = logic_new(lines);
 	return 0;
 }
 

@@ -71,6 +71,9 @@ extern uint64_t now_ms;
 int setup(void **state);
 /** The same with "signing 3600 86400" (doc/signing.md). */
 int setup_signing(void **state);
+/** A fresh logic with the test configuration and @extra lines (NULL-terminated, or NULL);
+ *  the recorder is emptied. Free it with pcscf_free(). */
+struct pcscf *logic_new(const char *const *extra);
 /** cmocka tear-down. */
 int teardown(void **state);
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,59 @@ static void test_pcscf_response_without_our_transaction_is_dropped(void **state)
 	assert_int_equal(st.drop_no_txn, 1);
 }
 
+/* Our Via on a UE's 200 with our branch but another host or port (RFC 3261 §18.1.2): not
+ * ours, dropped and counted; the same address written otherwise is still ours. */
+static void test_pcscf_response_with_changed_sent_by_is_dropped(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		bool relayed;
+	} cases[] = {{"[2001:db8:a::1]:5066", "[2001:db8:a::9]:5066", false},
+		     {"[2001:db8:a::1]:5066", "[2001:db8:a::1]:5067", false},
+		     {"[2001:db8:a::1]:5066", "[2001:db8:a::1]", false},
+		     {"[2001:db8:a::1]:5066", "[2001:DB8:A:0::1]:5066", true}};
+	struct pcscf *p = *state;
+	char via[512], reply[2048];
+	struct pcscf_stats st;
+	struct sent *s;
+	size_t before;
+
+	register_fully(p);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rx(p, CORE, 5060, SCSCF, 5060, terminating_invite);
+		s = sent_last();
+		expect_prefix(hdr(s, "Via", 0), "SIP/2.0/UDP [2001:db8:a::1]:5066;");
+		snprintf(via, sizeof(via), "SIP/2.0/UDP %s%s", cases[i].to,
+			 hdr(s, "Via", 0) + strlen("SIP/2.0/UDP ") + strlen(cases[i].from));
+		snprintf(reply, sizeof(reply),
+			 "SIP/2.0 486 Busy Here" CRLF "Via: %s" CRLF "Via: %s" CRLF
+			 "From: <sip:user2@home1.net>;tag=i1" CRLF
+			 "To: <sip:user1_public1@home1.net>;tag=u1" CRLF "Call-ID: inv1" CRLF
+			 "CSeq: 1 INVITE" CRLF "Content-Length: 0" CRLF CRLF,
+			 via, hdr(s, "Via", 1));
+		before = mock.nsent;
+		rx(p, ACCESS, 5066, UE, 1358, reply);
+		assert_int_equal(mock.nsent, before + cases[i].relayed);
+		pcscf_get_stats(p, &st);
+		assert_int_equal(st.drop_no_txn, i + 1 - (i >= 3));
+	}
+	/* from the core side too: the S-CSCF's answer to an originating MESSAGE */
+	rx(p, ACCESS, 5064, UE, 1357, message_from(UE, ""));
+	s = sent_last();
+	snprintf(via, sizeof(via), "SIP/2.0/UDP [2001:db8:c::7]:5060%s",
+		 hdr(s, "Via", 0) + strlen("SIP/2.0/UDP [2001:db8:c::1]:5060"));
+	snprintf(reply, sizeof(reply),
+		 "SIP/2.0 200 OK" CRLF "Via: %s" CRLF "Via: %s" CRLF "From: <sip:a@b>;tag=1" CRLF
+		 "To: <sip:c@d>;tag=2" CRLF "Call-ID: x" CRLF "CSeq: 1 MESSAGE" CRLF
+		 "Content-Length: 0" CRLF CRLF,
+		 via, hdr(s, "Via", 1));
+	before = mock.nsent;
+	rx(p, CORE, 5060, SCSCF, 5060, reply);
+	assert_int_equal(mock.nsent, before);
+	pcscf_get_stats(p, &st);
+	assert_int_equal(st.drop_no_txn, 4);
+}
+
 static void test_pcscf_unregistered_protected_source_is_dropped(void **state)
 {
 	struct pcscf *p = *state;
@@ -334,6 +388,7 @@ int main(void)
 		T(test_pcscf_unprotected_requests_get_no_service),
 		T(test_pcscf_malformed_request_gets_400_with_reason),
 		T(test_pcscf_response_without_our_transaction_is_dropped),
+		T(test_pcscf_response_with_changed_sent_by_is_dropped),
 		T(test_pcscf_unregistered_protected_source_is_dropped),
 		T(test_pcscf_acquire_inside_a_prefix_adds_the_address),
 		T(test_pcscf_mutated_messages_are_survived),

@@ -4,7 +4,10 @@
  * sg-v and the signed Record-Route; the UE's honest 200 goes on without sg-rr, a changed
  * one is dropped and counted; its BYE with the route set goes on, with a changed route set
  * it gets 403 (an ACK: dropped, never answered). An originating dialog: the 200 going to
- * the UE gets the caller route set on our entry. Signing off is test_proxy's business.
+ * the UE gets the caller route set on our entry. Two members of a pool (signing-pool-key):
+ * one verifies the other's route set from the wrapped key alone; a tampered or expired
+ * wrapped key, or a member of another pool, gets 403 (time() is wrapped to move the clock).
+ * Signing off is test_proxy's business.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +16,12 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pcscf/test_harness.h"
 
@@ -195,6 +202,89 @@ static void test_sign_caller_route_set_in_200_to_ue(void **state)
 	assert_non_null(strstr(hdr(s, "Record-Route", 0), OUR_CORE ", <" OUR_ACCESS ";sg-rs="));
 }
 
+/* ---- two members of a pool (signing-pool-key) ---- */
+
+/* Wall-clock seconds the logic sees ahead of the real ones (time() is wrapped). */
+static time_t clock_ahead;
+
+time_t __real_time(time_t *t);
+time_t __wrap_time(time_t *t);
+time_t __wrap_time(time_t *t)
+{
+	time_t now = __real_time(NULL) + clock_ahead;
+
+	if (t)
+		*t = now;
+	return now;
+}
+
+/* A logic with signing and the pool key of @hex (written to a 0600 file), the UE
+ * registered when @reg; the recorder starts empty. */
+static struct pcscf *pool_member(const char *hex, bool reg)
+{
+	char path[] = "/tmp/test_sign_pool.XXXXXX", line[64];
+	const char *const lines[] = {"signing 3600 86400", line, NULL};
+	struct pcscf *p;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, hex, strlen(hex)), (ssize_t)strlen(hex));
+	close(fd);
+	snprintf(line, sizeof(line), "signing-pool-key %s", path);
+	p = logic_new(lines);
+	unlink(path);
+	if (reg)
+		register_fully(p);
+	return p;
+}
+
+#define POOL_KEY  "6c6162206b6579206f6620746865206c616220706f6f6c2c2033322062797465"
+#define OTHER_KEY "6f74686572206b65793a206e6f74206f6620746869732070636f6f6c20212121"
+
+/* A dialog set up through one member; its in-dialog requests reach another, which shares
+ * nothing with the first but the pool key: verified from the wrapped key the route set
+ * carries. A tampered wrapped key, an expired one, or another pool's member: 403. */
+static void test_sign_pool_member_verifies_another_members_route_set(void **state)
+{
+	struct pcscf *second = pool_member(POOL_KEY, true),
+		     *stranger = pool_member(OTHER_KEY, true);
+	struct pcscf *first = pool_member(POOL_KEY, false); /* invite_to_ue() registers */
+	char route[1024], *wk;
+	struct dialog d;
+
+	(void)state;
+	invite_to_ue(first, &d);
+	assert_non_null(strstr(d.rr, ";sg-wk="));
+	snprintf(route, sizeof(route), "%s, " MT, d.rr);
+	ue_in_dialog(second, "BYE", route);
+	expect_dest(sent_last(), "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	assert_string_equal(hdr(sent_last(), "Route", 0), MT);
+	assert_int_equal(checks(second, SIGN_OK), 1);
+	/* the same token again: from the cache of unwrapped keys */
+	ue_in_dialog(second, "BYE", route);
+	assert_int_equal(checks(second, SIGN_OK), 2);
+	/* not in this pool */
+	ue_in_dialog(stranger, "BYE", route);
+	assert_int_equal(sent_msg(sent_last())->status, 403);
+	assert_int_equal(checks(stranger, SIGN_BAD_WRAP), 1);
+	/* one character of the wrapped key changed (inside the ciphertext) */
+	wk = strstr(route, ";sg-wk=") + strlen(";sg-wk=") + 60;
+	*wk = *wk == 'A' ? 'B' : 'A';
+	ue_in_dialog(second, "BYE", route);
+	assert_int_equal(sent_msg(sent_last())->status, 403);
+	assert_int_equal(checks(second, SIGN_BAD_WRAP), 1);
+	*wk = *wk == 'A' ? 'B' : 'A';
+	/* past rotate + keep: refused before it is opened, cached or not */
+	clock_ahead = 3600 + 86400 + 1;
+	ue_in_dialog(second, "BYE", route);
+	clock_ahead = 0;
+	assert_int_equal(sent_msg(sent_last())->status, 403);
+	assert_int_equal(checks(second, SIGN_EXPIRED_KEY), 1);
+	pcscf_free(second);
+	pcscf_free(stranger);
+	pcscf_free(first);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_signing, teardown)
 
 int main(void)
@@ -205,6 +295,7 @@ int main(void)
 		T(test_sign_in_dialog_request_needs_its_route_set),
 		T(test_sign_403s_are_rate_limited),
 		T(test_sign_caller_route_set_in_200_to_ue),
+		cmocka_unit_test(test_sign_pool_member_verifies_another_members_route_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,10 +40,11 @@ enum txn_sign {
 /** One forwarded request. */
 struct txn {
 	struct txn *next;
-	char branch[TXN_BRANCH_MAX]; /**< the branch of our Via */
-	bool cancel;		     /**< a CANCEL (it shares its INVITE's branch) */
-	struct pcscf_peer back;	     /**< where its responses go */
-	bool to_ue;		     /**< responses go to a UE */
+	char branch[TXN_BRANCH_MAX];	 /**< the branch of our Via */
+	bool cancel;			 /**< a CANCEL (it shares its INVITE's branch) */
+	struct pcscf_peer back;		 /**< where its responses go */
+	struct sockaddr_storage sent_by; /**< the host and port of our Via */
+	bool to_ue;			 /**< responses go to a UE */
 	enum txn_kind kind;
 	uint64_t pending_id, reg_id;
 	char contact[REG_URI_MAX]; /**< REGISTER: the Contact URI ("*" for all) */

@@ -3,7 +3,7 @@ noinst_LIBRARIES += src/sign/libpcscf-sign.a
 src_sign_libpcscf_sign_a_SOURCES = \
 	src/sign/sign.h src/sign/sign_key.h src/sign/sign_int.h src/sign/sign_canon.h \
 	src/sign/sign_ring.c src/sign/sign_wrap.c src/sign/sign_token.c \
-	src/sign/sign_canon.c src/sign/sign_sip.c src/sign/sign_route.c
+	src/sign/sign_canon.c src/sign/sign_sip.c src/sign/sign_route.c src/sign/sign_keyfile.c
 src_sign_libpcscf_sign_a_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS)
 SIGN_LIBS = src/sign/libpcscf-sign.a src/sip/libpcscf-sip.a src/common/libcommon.a \
 	$(CRYPTO_LIBS)

@@ -121,4 +121,14 @@ int sign_ring_import(struct sign_ring *ring, const struct sign_key_record *recs,
  */
 int sign_ring_set_pool_key(struct sign_ring *ring, const uint8_t *key);
 
+/**
+ * sign_keyfile_read() - read a pool key from a file of 2 * SIGN_KEY_LEN hex digits (white
+ * space around them allowed) that only its owner may read or write.
+ * @path: the file.
+ * @key: SIGN_KEY_LEN bytes out (wiped on error; the caller wipes it when done).
+ * @return 0, -EPERM (group or others have any access to it), -EINVAL (not a regular file,
+ * or not exactly the hex of SIGN_KEY_LEN bytes), or the -errno of open/read.
+ */
+int sign_keyfile_read(const char *path, uint8_t *key);
+
 #endif /* PCSCF_SIGN_KEY_H */

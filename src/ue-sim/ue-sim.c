@@ -57,7 +57,7 @@ static const char uesim_usage_text[] =
 	"        --transport udp|tcp, --mech ipsec-3gpp|ipsec-man|none, --no-ipsec,\n"
 	"        --alg LIST, --ealg LIST, --prefix N, --expires S, --timeout S,\n"
 	"        --spi-base N, --no-refresh, --log-level LEVEL, -v, --help, --version\n"
-	"load:   --load N [--window W] [--rate R] [--messages M] [--msg-rate R]\n"
+	"load:   --load N [--window W] [--rate R] [--messages M] [--msg-rate R] [--invites]\n"
 	"        [--deregister] [--load-seed S] [--load-domain D] [--print-subscribers]\n"
 	"        (with --local BASE [--dev IFNAME], instead of --ue and --steps)\n"
 	"per UE: --ue NAME, --impi ID, --impu URI, --domain D, --k HEX, --opc HEX | --op HEX,\n"
@@ -95,6 +95,7 @@ enum {
 	OPT_MESSAGES,
 	OPT_MSG_RATE,
 	OPT_DEREGISTER,
+	OPT_INVITES,
 	OPT_LOAD_SEED,
 	OPT_LOAD_DOMAIN,
 	OPT_PRINT_SUBSCRIBERS,
@@ -136,6 +137,7 @@ static const struct option uesim_options[] = {
 	{"messages", required_argument, NULL, OPT_MESSAGES},
 	{"msg-rate", required_argument, NULL, OPT_MSG_RATE},
 	{"deregister", no_argument, NULL, OPT_DEREGISTER},
+	{"invites", no_argument, NULL, OPT_INVITES},
 	{"load-seed", required_argument, NULL, OPT_LOAD_SEED},
 	{"load-domain", required_argument, NULL, OPT_LOAD_DOMAIN},
 	{"print-subscribers", no_argument, NULL, OPT_PRINT_SUBSCRIBERS},
@@ -333,6 +335,9 @@ static bool uesim_load_option(struct uesim_opts *o, int opt, const char *arg)
 		break;
 	case OPT_DEREGISTER:
 		l->deregister = true;
+		break;
+	case OPT_INVITES:
+		l->invites = true;
 		break;
 	case OPT_LOAD_SEED:
 		l->seed = (unsigned)uesim_number(arg, 0, 0xffffffffu, "--load-seed");

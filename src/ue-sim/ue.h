@@ -347,6 +347,7 @@ struct ue_load_config {
 	double rate;		      /**< operations started per second at most (0: no limit) */
 	unsigned messages;	      /**< MESSAGEs after the registrations */
 	double msg_rate;	      /**< MESSAGEs per second */
+	bool invites;		      /**< INVITEs (acknowledged calls) instead of MESSAGEs */
 	bool deregister;	      /**< de-register everyone at the end */
 	unsigned seed;		      /**< of the generated identities */
 	char domain[128];	      /**< of the generated identities */

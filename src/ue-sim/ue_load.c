@@ -381,7 +381,8 @@ static int ue_load_steps(struct ue_load *L)
 	int p;
 
 	for (p = 0; p < UE_LOAD_PHASES; p++)
-		if (ue_step_parse(lines[p], &L->steps[p], why, sizeof(why)) != 0)
+		if (ue_step_parse(p == UE_LOAD_MESSAGE && L->cfg.invites ? "call sip:x" : lines[p],
+				  &L->steps[p], why, sizeof(why)) != 0)
 			return -EINVAL;
 	return 0;
 }

@@ -6,64 +6,24 @@
 #   replay-esp  ue1 captures the ESP packet of one of its MESSAGEs and sends it three more
 #               times, byte for byte: the P-CSCF kernel's replay window drops each copy
 #               (XfrmInStateSeqError), ue2 gets the message once;
-#   forge-via   ue2 answers with a forged top Via (its branch changed, or an extra Via on
-#               top): pcscfd matches no transaction, drops and counts it (drop_no_txn), ue1
-#               never sees the 200; honest again, the next MESSAGE gets its 200. (A top Via
-#               whose host or port alone was changed still matches pcscfd's transaction by
-#               its branch and is forwarded today; RFC 3261 §18.1.2 says to discard it.
-#               Not asserted here either way.)
+#   forge-via   ue2 answers with a forged top Via (its branch, host or port changed, or
+#               an extra Via on top): pcscfd matches no transaction (a changed sent-by is
+#               not its Via, RFC 3261 §18.1.2), drops and counts it (drop_no_txn), ue1
+#               never sees the 200; honest again, the next MESSAGE gets its 200.
 . "$(dirname "$0")/testlib.sh"
+. "$(dirname "$0")/uesteps.sh"
 "$LABNET" up 2
 ROOT=$(cd "$LAB_TESTS/../.." && pwd)
 RUN=$(mktemp -d /tmp/lab-uesim.XXXXXX)
 UE_OPTS=(--subscribers "$ROOT/etc/subscribers.example" --pcscf "[$PCSCF_ACCESS6]:5060")
 
-hss-stub subscriber import --db "$RUN/hss.db" --replace "$ROOT/etc/subscribers.example" >/dev/null
-background "$LAB_NS_SCSCF" "$RUN/hss.log" hss-stub run --db "$RUN/hss.db" \
-	--listen "[$SCSCF_CORE6]:5060" --domain ims.test
-wait_for_line "$RUN/hss.log" listening
-background "$LAB_NS_PCSCF" "$RUN/pcscf.log" pcscfd -d -f "$ROOT/etc/pcscf.conf"
-PCSCFD=$LAST_PID
-wait_for_line "$RUN/pcscf.log" ready
-
-# Both UEs run for the whole test, fed one step at a time through FIFOs (fds 3 and 4).
-for n in 1 2; do
-	mkfifo "$RUN/ue$n.in"
-	exec {fd}<>"$RUN/ue$n.in"
-	eval "UE${n}_FD=$fd"
-	background "$(lab_ue_ns $n)" "$RUN/ue$n.out" ue-sim "${UE_OPTS[@]}" --ue "ue$n" \
-		--local "$(lab_ue_addr6 $n)" --steps "$RUN/ue$n.in"
-done
-
-# step N LINE — give ueN one step; wait (up to 20 s) for its result line, fail unless ok
-step() {
-	local n=$1 line=$2 out=$RUN/ue$1.out fd before last try
-	fd=$(eval echo "\$UE${n}_FD")
-	before=$(grep -c '^\(ok\|done\|FAIL\) ' "$out" || true)
-	echo "$line" >&"$fd"
-	for try in $(seq 400); do
-		[ "$(grep -c '^\(ok\|done\|FAIL\) ' "$out" || true)" -gt "$before" ] && break
-		sleep 0.05
-	done
-	last=$(grep '^\(ok\|done\|FAIL\) ' "$out" | tail -n 1)
-	[ "$(grep -c '^\(ok\|done\|FAIL\) ' "$out" || true)" -gt "$before" ] || last="(nothing)"
-	note "ue$n: $line -> $last"
-	case "$last" in ok*) ;; *) cat "$out" >&2; tail -n 20 "$RUN/pcscf.log" >&2; fail "ue$n: $line: $last" ;; esac
-}
+ims_start "$ROOT/etc/pcscf.conf"
+# Both UEs run for the whole test, fed one step at a time (uesteps.sh).
+for n in 1 2; do ue_start $n "${UE_OPTS[@]}"; done
 # received TEXT — how many times ue2 printed a MESSAGE with TEXT from ue1
 received() { grep -c "^in MESSAGE from sip:ue1@ims.test: $1\$" "$RUN/ue2.out" || true; }
 # drop_no_txn — pcscfd's counter, logged by its SIP child on SIGUSR1
-drop_no_txn() {
-	local child lines
-	child=$(ip netns pids "$LAB_NS_PCSCF" | grep -vx "$PCSCFD")
-	lines=$(grep -c 'drop_no_txn=' "$RUN/pcscf.log" || true)
-	kill -USR1 $child
-	for try in $(seq 100); do
-		[ "$(grep -c 'drop_no_txn=' "$RUN/pcscf.log" || true)" -gt "$lines" ] && break
-		sleep 0.05
-	done
-	grep -o 'drop_no_txn=[0-9]*' "$RUN/pcscf.log" | tail -n 1 | cut -d= -f2
-}
+drop_no_txn() { pcscfd_counter "$PCSCFD" "$RUN/pcscf.log" drop_no_txn; }
 
 step 2 "register expect=200"
 step 1 "register expect=200"
@@ -88,7 +48,7 @@ expect_eq "replays dropped by the P-CSCF kernel (XfrmInStateSeqError)" 3 \
 expect_eq "copies of the replayed MESSAGE ue2 got" 1 "$(received replayed)"
 
 note "answers with a forged top Via"
-for mode in branch extra-top; do
+for mode in branch host port extra-top; do
 	drops=$(drop_no_txn)
 	step 2 "forge-via $mode"
 	step 1 "send MESSAGE sip:ue2@ims.test body=\"forged $mode\" timeout=2 expect=timeout"
@@ -101,6 +61,6 @@ if grep -q "forged\|f0rged" "$RUN/ue1.out"; then fail "a forged answer reached u
 
 step 1 "deregister expect=200"
 step 2 "deregister expect=200"
-echo quit >&"$UE1_FD"
-echo quit >&"$UE2_FD"
+ue_quit 1
+ue_quit 2
 rm -rf "$RUN"

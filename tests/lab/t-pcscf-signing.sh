@@ -1,0 +1,99 @@
+# t-pcscf-signing — pcscfd with Via / Record-Route signing on ("signing 5 120": a new key
+# every 5 s) between two ue-sim UEs over real SAs (doc/signing.md):
+#   honest     a call from ue1 to ue2, re-INVITEs from both sides, then, after a key
+#              rotation, a re-INVITE and a BYE: all 200 (the route sets signed with the old
+#              key still verify);
+#   forge-via  ue2 answers MESSAGEs with a forged Via: its host or port changed (not our
+#              Via: drop_no_txn), an extra Via below ours or the one below ours dropped
+#              (sg-v does not verify): dropped, ue1 never sees an answer;
+#   forge-route ue1's re-INVITE and BYE carry an altered Route, no Route, or the Route of
+#              another of its dialogs: 403 from pcscfd, logged as failed checks, never
+#              reaching ue2; the ACK of the 403 (same Route) fails too and is not answered
+#              (pcscfd's "answered" counter grows by the two 403s only); honest again, a
+#              re-INVITE and the BYE work.
+# Failed checks are read from pcscfd's log (its SIGUSR1 counters do not show them yet).
+. "$(dirname "$0")/testlib.sh"
+. "$(dirname "$0")/uesteps.sh"
+"$LABNET" up 2
+ROOT=$(cd "$LAB_TESTS/../.." && pwd)
+RUN=$(mktemp -d /tmp/lab-signing.XXXXXX)
+
+sed 's/^signing off$/signing 5 120/' "$ROOT/etc/pcscf.conf" >"$RUN/pcscf.conf"
+grep -qx 'signing 5 120' "$RUN/pcscf.conf" || fail "etc/pcscf.conf has no 'signing off' line"
+ims_start "$RUN/pcscf.conf"
+for n in 1 2; do
+	ue_start $n --subscribers "$ROOT/etc/subscribers.example" --pcscf "[$PCSCF_ACCESS6]:5060"
+done
+
+# failed_checks [WHAT] — failed signature checks pcscfd has logged (of responses or of
+# in-dialog requests; both when not given). The S-CSCF retransmits a MESSAGE that got no
+# answer, and ue2 repeats its forged answer to each copy: Via failures go on for a while.
+failed_checks() {
+	grep -c "${1:-}.* from .*: signature \(missing\|malformed\|bad-mac\|unknown-key\|expired-key\|bad-wrap\)\$" \
+		"$RUN/pcscf.log" || true
+}
+# rotations — signing keys made so far
+rotations() { grep -c 'now signs' "$RUN/pcscf.log" || true; }
+# ue2_in METHOD — requests of METHOD ue2 has received
+ue2_in() { grep -c "^in $1 " "$RUN/ue2.out" || true; }
+
+step 2 "register expect=200"
+step 1 "register expect=200"
+
+note "honest dialog: a call, re-INVITEs both ways, a key rotation, re-INVITE and BYE"
+step 1 "call sip:ue2@ims.test expect=200"
+step 1 "reinvite expect=200"
+step 2 "reinvite expect=200"
+keys=$(rotations)
+step 1 "sleep 6"
+step 2 "reinvite expect=200"
+expect_ge "signing keys made during the dialog" 1 $(($(rotations) - keys))
+step 1 "reinvite expect=200"
+step 1 "hangup expect=200"
+expect_eq "failed signature checks of the honest dialog" 0 "$(failed_checks)"
+
+note "answers with a forged Via"
+for mode in host port extra-below drop-below; do
+	drops=$(pcscfd_counter "$PCSCFD" "$RUN/pcscf.log" drop_no_txn)
+	failed=$(failed_checks response)
+	step 2 "forge-via $mode"
+	step 1 "send MESSAGE sip:ue2@ims.test body=\"forged $mode\" timeout=2 expect=timeout"
+	expect_eq "ue2 got the MESSAGE (forge-via $mode)" 1 \
+		"$(grep -c "^in MESSAGE from sip:ue1@ims.test: forged $mode\$" "$RUN/ue2.out" || true)"
+	case $mode in
+	host | port) expect_ge "drop_no_txn growth (forge-via $mode)" 1 \
+		$(($(pcscfd_counter "$PCSCFD" "$RUN/pcscf.log" drop_no_txn) - drops)) ;;
+	*) expect_ge "failed Via checks (forge-via $mode)" 1 $(($(failed_checks response) - failed)) ;;
+	esac
+done
+step 2 "forge-via off"
+step 1 'send MESSAGE sip:ue2@ims.test body="honest again" expect=200'
+
+note "in-dialog requests with a forged Route"
+# Four calls: a refused BYE ends the dialog on ue1's side, each mode takes the newest one,
+# and replay uses the route set of an older one.
+for call in 1 2 3 4; do step 1 "call sip:ue2@ims.test expect=200"; done
+for mode in alter drop replay; do
+	failed=$(failed_checks in-dialog)
+	answered=$(pcscfd_counter "$PCSCFD" "$RUN/pcscf.log" answered)
+	invites=$(ue2_in INVITE) byes=$(ue2_in BYE)
+	step 1 "forge-route $mode"
+	step 1 "reinvite expect=403"
+	step 1 "hangup expect=403"
+	step 1 "sleep 1"
+	# re-INVITE, the ACK of its 403 (with the same Route) and BYE fail; the ACK is not answered
+	expect_eq "failed route-set checks (forge-route $mode)" 3 $(($(failed_checks in-dialog) - failed))
+	expect_eq "responses pcscfd made (forge-route $mode: two 403s)" 2 \
+		$(($(pcscfd_counter "$PCSCFD" "$RUN/pcscf.log" answered) - answered))
+	expect_eq "re-INVITEs that reached ue2 (forge-route $mode)" "$invites" "$(ue2_in INVITE)"
+	expect_eq "BYEs that reached ue2 (forge-route $mode)" "$byes" "$(ue2_in BYE)"
+done
+step 1 "forge-route off"
+step 1 "reinvite expect=200"
+step 1 "hangup expect=200"
+
+step 1 "deregister expect=200"
+step 2 "deregister expect=200"
+ue_quit 1
+ue_quit 2
+rm -rf "$RUN"
