@@ -4,18 +4,21 @@ src_pcscf_libpcscf_a_SOURCES = src/pcscf/privsep.h src/pcscf/privsep.c \
 	src/pcscf/config.h src/pcscf/config.c src/pcscf/seal.h src/pcscf/seal.c \
 	src/pcscf/ctl_proto.h src/pcscf/ctl_proto.c
 src_pcscf_libpcscf_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
+# libpcscf.a and what it needs (config.c parses the signing settings): link this, not the
+# archive alone.
+PCSCF_BASE_LIBS = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS)
 
 check_PROGRAMS += src/pcscf/test_privsep
 TESTS += src/pcscf/test_privsep
 src_pcscf_test_privsep_SOURCES = src/pcscf/test_privsep.c
 src_pcscf_test_privsep_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
-src_pcscf_test_privsep_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_privsep_LDADD = $(PCSCF_BASE_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += src/pcscf/test_config
 TESTS += src/pcscf/test_config
 src_pcscf_test_config_SOURCES = src/pcscf/test_config.c
 src_pcscf_test_config_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CMOCKA_CFLAGS)
-src_pcscf_test_config_LDADD = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS) $(CMOCKA_LIBS)
+src_pcscf_test_config_LDADD = $(PCSCF_BASE_LIBS) $(CMOCKA_LIBS)
 
 dist_sysconf_DATA += etc/pcscf.conf
 dist_man_MANS += doc/pcscf.conf.5
@@ -45,7 +48,7 @@ dist_man_MANS += doc/pcscfd.8
 sbin_PROGRAMS += src/pcscf/pcscfctl
 src_pcscf_pcscfctl_SOURCES = src/pcscf/pcscfctl.c
 src_pcscf_pcscfctl_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) -DPCSCF_CONF='"$(sysconfdir)/pcscf.conf"'
-src_pcscf_pcscfctl_LDADD = src/pcscf/libpcscf.a $(SIGN_LIBS) $(PCSCF_XFRM_LIBS)
+src_pcscf_pcscfctl_LDADD = $(PCSCF_BASE_LIBS)
 dist_man_MANS += doc/pcscfctl.8
 
 # The state database and the sealing of keys in it.

@@ -14,7 +14,7 @@ tests_lab_xfrmtool_LDADD = $(PCSCF_XFRM_LIBS)
 
 noinst_PROGRAMS += tests/lab/privsep_probe
 tests_lab_privsep_probe_SOURCES = tests/lab/privsep_probe.c
-tests_lab_privsep_probe_LDADD = src/pcscf/libpcscf.a $(PCSCF_XFRM_LIBS)
+tests_lab_privsep_probe_LDADD = $(PCSCF_BASE_LIBS)
 EXTRA_DIST += tests/lab/t-uesim-direct.sh
 EXTRA_DIST += tests/lab/t-hss-register.sh
 EXTRA_DIST += tests/lab/t-uesim-pcscf.sh
