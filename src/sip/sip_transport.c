@@ -942,6 +942,26 @@ int sip_transport_close_conn(struct sip_transport *t, uint64_t conn_id)
 	return 0;
 }
 
+unsigned sip_transport_close_port(struct sip_transport *t, uint16_t port, bool reset)
+{
+	struct linger abort = {.l_onoff = 1, .l_linger = 0};
+	struct sip_conn *c;
+	unsigned n = 0;
+
+	/* From the head each time: a close callback may close other connections. */
+	for (;;) {
+		for (c = t->all; c; c = c->next_all)
+			if (!port || sip_util_sockaddr_port(&c->local) == port)
+				break;
+		if (!c)
+			return n;
+		if (reset)
+			setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+		sip_transport_conn_close(c, 0);
+		n++;
+	}
+}
+
 int sip_transport_conn_addrs(const struct sip_transport *t, uint64_t conn_id,
 			     struct sockaddr_storage *local, struct sockaddr_storage *peer)
 {

@@ -32,6 +32,7 @@
 #define PCSCF_SIP_TRANSPORT_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -205,6 +206,20 @@ int sip_transport_send_conn(struct sip_transport *t, uint64_t conn_id, const cha
  * @return 0, or -ENOENT.
  */
 int sip_transport_close_conn(struct sip_transport *t, uint64_t conn_id);
+
+/**
+ * sip_transport_close_port() - close every TCP connection whose local port is @port, as
+ * sip_transport_close_conn() does for one (0: every connection). The kernel sends the FIN
+ * (or with @reset, the RST) at once, so a caller about to delete the SAs of @port closes
+ * its connections first and what they send last still leaves protected. @reset is for a
+ * peer that deletes its SAs as well: a FIN would wait for an answer that cannot come and
+ * be retransmitted in the clear once the SAs are gone; a RST needs no answer.
+ * @t: the transport.
+ * @port: our port, host order, or 0.
+ * @reset: abort (SO_LINGER 0: RST, no FIN exchange) rather than close.
+ * @return how many connections were closed.
+ */
+unsigned sip_transport_close_port(struct sip_transport *t, uint16_t port, bool reset);
 
 /**
  * sip_transport_conn_addrs() - the addresses of a TCP connection.

@@ -476,6 +476,39 @@ static void test_sip_transport_tcp_from_named_local_port(void **state)
 	evloop_free(loop);
 }
 
+/* Closing by local port takes exactly that port's connections; the peer sees each close. */
+static void test_sip_transport_close_port(void **state)
+{
+	struct evloop *loop = evloop_new();
+	struct rx_log slog = {0}, clog = {0};
+	struct sip_transport *srv = new_transport(loop, &slog, NULL);
+	struct sip_transport *cli = new_transport(loop, &clog, NULL);
+	uint16_t port_a = free_port(), port_b = free_port();
+	struct sockaddr_storage s, a = addr("127.0.0.1", port_a), b = addr("127.0.0.1", port_b);
+	struct sip_transport_stats st;
+
+	listen_on(srv, SIP_PROTO_TCP, "127.0.0.1", &s);
+	assert_int_equal(sip_transport_send(cli, SIP_PROTO_TCP, &a, &s, msg1, strlen(msg1)), 0);
+	assert_int_equal(sip_transport_send(cli, SIP_PROTO_TCP, &b, &s, msg1, strlen(msg1)), 0);
+	run_until(loop, &slog.n, 2);
+	assert_int_equal(sip_transport_close_port(cli, port_a, false), 1);
+	assert_int_equal(sip_transport_close_port(cli, port_a, false), 0);
+	run_until(loop, &slog.downs, 1);
+	sip_transport_get_stats(cli, &st);
+	assert_int_equal(st.tcp_open, 1);
+	/* the one left is port b's: it still carries a message */
+	assert_int_equal(sip_transport_send(cli, SIP_PROTO_TCP, &b, &s, msg1, strlen(msg1)), 0);
+	run_until(loop, &slog.n, 3);
+	assert_true(sip_util_sockaddr_equal(&slog.peer[2], &b));
+	assert_int_equal(sip_transport_close_port(cli, 0, true), 1);
+	run_until(loop, &slog.downs, 2);
+	sip_transport_get_stats(cli, &st);
+	assert_int_equal(st.tcp_open, 0);
+	sip_transport_free(cli);
+	sip_transport_free(srv);
+	evloop_free(loop);
+}
+
 /* A plain client socket connected to @s, non-blocking. */
 static int raw_connect(const struct sockaddr_storage *s)
 {
@@ -641,6 +674,7 @@ int main(void)
 		cmocka_unit_test(test_sip_transport_tcp_ipv4),
 		cmocka_unit_test(test_sip_transport_tcp_ipv6),
 		cmocka_unit_test(test_sip_transport_tcp_from_named_local_port),
+		cmocka_unit_test(test_sip_transport_close_port),
 		cmocka_unit_test(test_sip_transport_tcp_fragments_pings_and_pipelining),
 		cmocka_unit_test(test_sip_transport_tcp_oversize_and_malformed_close),
 		cmocka_unit_test(test_sip_transport_tcp_idle_timeout),

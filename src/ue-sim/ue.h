@@ -42,6 +42,7 @@
 #define UE_T1_MS	 500
 #define UE_T2_MS	 4000
 #define UE_REQID_BASE	 0x5e510000u /* our reqids differ from pcscfd's 0x50c50000 */
+#define UE_LINGER_MS	 1000	     /* a replaced set outlives its TCP connections' FINs */
 
 struct uesim;
 struct ue;
@@ -71,6 +72,8 @@ struct ue_secset {
 	char verify[UE_VERIFY_MAX];  /**< Security-Verify to send (the server list, verbatim) */
 	struct xfrm_set *set;	     /**< installed set, or NULL */
 	struct xfrm_addr pcscf;	     /**< the P-CSCF's address */
+	uint64_t linger_until;	     /**< replaced set: evloop ms of its deletion */
+	struct ue_secset *next;	     /**< in ue_reg.lingering */
 };
 
 /** Where one message goes and from where. */
@@ -145,8 +148,10 @@ struct ue_reg {
 	char assoc_uri[UE_URI_MAX];
 	struct ue_auth auth; /**< the last AKA run (for the Authorization of re-REGISTERs) */
 	bool have_auth;
-	struct ue_secset *cur;	   /**< the SA set in use */
-	struct ue_secset *pending; /**< the set being negotiated */
+	struct ue_secset *cur;	     /**< the SA set in use */
+	struct ue_secset *pending;   /**< the set being negotiated */
+	struct ue_secset *lingering; /**< replaced sets waiting for their TCP FINs */
+	uint64_t linger_timer;
 	uint16_t next_port_c;
 	uint64_t refresh_timer;
 	/* the operation in progress */
@@ -379,9 +384,20 @@ int ue_ipsec_install(struct ue *ue, struct ue_secset *ss, const uint8_t *ck, con
 		     uint32_t lifetime_s, char *why, size_t why_size);
 /** Delete a set's kernel objects and free it (NULL is fine). */
 void ue_ipsec_drop(struct ue *ue, struct ue_secset *ss);
+/**
+ * Close the set's TCP connections, then delete it. With @linger (the P-CSCF keeps the set a
+ * while: a re-registration replaced it) their FINs leave over it and it is deleted
+ * UE_LINGER_MS later, so the answering FINs come back over it too. Without (the P-CSCF
+ * deletes its side now: de-registration, failure) they are aborted with a RST that leaves
+ * over the set and needs no answer, and it is deleted at once. NULL is fine.
+ */
+void ue_ipsec_retire(struct ue *ue, struct ue_secset *ss, bool linger);
 /** Run the temp-address step. */
 void ue_ipsec_temp_address(struct ue *ue, const struct ue_step *step);
-/** Delete every set and every address the process added. */
+/**
+ * Close every TCP connection, give the FIN exchanges up to UE_LINGER_MS to finish over the
+ * SAs, then delete every set and every address the process added.
+ */
 void ue_ipsec_cleanup(struct uesim *sim);
 /** Number of our SAs in the kernel, or -errno. */
 int ue_ipsec_count(struct uesim *sim);

@@ -8,9 +8,11 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "ue-sim/ue.h"
@@ -99,6 +101,59 @@ void ue_ipsec_drop(struct ue *ue, struct ue_secset *ss)
 	free(ss);
 }
 
+/* Close (@reset: abort) the TCP connections on the set's ports; how many there were. */
+static unsigned ue_ipsec_close_conns(struct ue *ue, const struct ue_secset *ss, bool reset)
+{
+	if (!ue->tp || !ss->set)
+		return 0;
+	return sip_transport_close_port(ue->tp, ss->offer.port_c, reset) +
+	       sip_transport_close_port(ue->tp, ss->offer.port_s, reset);
+}
+
+/* Delete the lingering sets whose time has come; the timer again for the rest. */
+static void ue_ipsec_linger_timer(struct evloop *loop, uint64_t id, void *arg)
+{
+	struct ue *ue = arg;
+	struct ue_secset **pp = &ue->reg.lingering, *ss;
+	uint64_t now = evloop_now_ms(loop), next = 0;
+
+	(void)id;
+	ue->reg.linger_timer = 0;
+	while ((ss = *pp)) {
+		if (ss->linger_until <= now) {
+			*pp = ss->next;
+			ue_ipsec_drop(ue, ss);
+			continue;
+		}
+		if (!next || ss->linger_until < next)
+			next = ss->linger_until;
+		pp = &ss->next;
+	}
+	if (next)
+		ue->reg.linger_timer =
+			evloop_timer_add(loop, next - now, ue_ipsec_linger_timer, ue);
+}
+
+void ue_ipsec_retire(struct ue *ue, struct ue_secset *ss, bool linger)
+{
+	struct evloop *loop = ue->sim->loop;
+
+	if (!ss)
+		return;
+	unsigned closed = ue_ipsec_close_conns(ue, ss, !linger);
+
+	log_debug("%s: %u TCP connection(s) of ports %u/%u closed", ue->id.name, closed,
+		  ss->offer.port_c, ss->offer.port_s);
+	if (closed == 0 || !linger)
+		return ue_ipsec_drop(ue, ss);
+	ss->linger_until = evloop_now_ms(loop) + UE_LINGER_MS;
+	ss->next = ue->reg.lingering;
+	ue->reg.lingering = ss;
+	if (!ue->reg.linger_timer)
+		ue->reg.linger_timer =
+			evloop_timer_add(loop, UE_LINGER_MS, ue_ipsec_linger_timer, ue);
+}
+
 /* Add the new address's inbound SA pair to the current set; text for the step line. */
 static int ue_ipsec_temp_sas(struct ue *ue, const struct sockaddr_storage *addr, char *text,
 			     size_t size)
@@ -172,13 +227,56 @@ static void ue_ipsec_forget_addresses(struct ue *ue)
 	}
 }
 
+/* Whether a TCP socket of this namespace is still exchanging FINs (/proc/net/tcp states
+ * FIN_WAIT1 04, FIN_WAIT2 05, LAST_ACK 09, CLOSING 0B). */
+static bool ue_ipsec_tcp_closing(void)
+{
+	static const char *const files[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	char line[512];
+	bool closing = false;
+
+	for (size_t i = 0; i < 2 && !closing; i++) {
+		FILE *f = fopen(files[i], "r");
+		unsigned st;
+
+		while (f && !closing && fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*s %*s %*s %x", &st) == 1)
+				closing = st == 0x4 || st == 0x5 || st == 0x9 || st == 0xb;
+		if (f)
+			fclose(f);
+	}
+	return closing;
+}
+
+/* Close every UE's TCP connections, then wait (bounded) for their FINs to be exchanged. */
+static void ue_ipsec_close_all_conns(struct uesim *sim)
+{
+	unsigned closed = 0;
+	size_t i;
+
+	for (i = 0; i < sim->n_ues; i++)
+		if (sim->ues[i]->tp)
+			closed += sip_transport_close_port(sim->ues[i]->tp, 0, false);
+	for (i = 0; closed && i < UE_LINGER_MS / 20 && ue_ipsec_tcp_closing(); i++)
+		nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+}
+
 void ue_ipsec_cleanup(struct uesim *sim)
 {
 	size_t i;
 
+	ue_ipsec_close_all_conns(sim);
 	for (i = 0; i < sim->n_ues; i++) {
 		struct ue *ue = sim->ues[i];
 
+		evloop_timer_cancel(sim->loop, ue->reg.linger_timer);
+		ue->reg.linger_timer = 0;
+		while (ue->reg.lingering) {
+			struct ue_secset *ss = ue->reg.lingering;
+
+			ue->reg.lingering = ss->next;
+			ue_ipsec_drop(ue, ss);
+		}
 		ue_ipsec_drop(ue, ue->reg.pending);
 		ue_ipsec_drop(ue, ue->reg.cur);
 		ue->reg.pending = ue->reg.cur = NULL;

@@ -51,8 +51,13 @@ void ue_reg_secagree_headers(const struct ue *ue, struct sip_util_out *o, const 
 	sip_util_out_header(o, "Proxy-Require", "sec-agree");
 }
 
-/* Give up a set: its kernel objects, its sockets, its memory. */
-static void ue_reg_drop(struct ue *ue, struct ue_secset **pss)
+/*
+ * Give up a set: its sockets, its TCP connections (closed while the SAs still carry their
+ * FINs), its kernel objects, its memory. @linger keeps the SAs for UE_LINGER_MS after the
+ * FINs, for a set replaced while the P-CSCF still has it: its answering FIN then comes back
+ * protected too.
+ */
+static void ue_reg_drop(struct ue *ue, struct ue_secset **pss, bool linger)
 {
 	struct ue_secset *ss = *pss;
 
@@ -62,7 +67,7 @@ static void ue_reg_drop(struct ue *ue, struct ue_secset **pss)
 		ue_unlisten_port(ue, ss->offer.port_c);
 		ue_unlisten_port(ue, ss->offer.port_s);
 	}
-	ue_ipsec_drop(ue, ss);
+	ue_ipsec_retire(ue, ss, linger);
 	*pss = NULL;
 }
 
@@ -86,7 +91,7 @@ static int ue_reg_new_offer(struct ue *ue)
 	ss->offer.spi_s = ue_ipsec_spi(ue->sim);
 	ss->offer.port_c = (uint16_t)(ue->port_c + (shift ? 2 : 0));
 	ss->offer.port_s = (uint16_t)(ue->port_s + (shift ? 2 : 0));
-	ue_reg_drop(ue, &r->pending);
+	ue_reg_drop(ue, &r->pending, false);
 	r->pending = ss;
 	return 0;
 }
@@ -107,7 +112,7 @@ ue_reg_finish(struct ue *ue, int status, const char *reason, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	ue_reg_drop(ue, &r->pending);
+	ue_reg_drop(ue, &r->pending, false);
 	r->busy = false;
 	r->deferred = NULL;
 	if (kind == UE_REG_REFRESH)
@@ -221,7 +226,7 @@ static void ue_reg_ok(struct ue *ue, const struct sip_msg *resp)
 	r->expires = r->req_expires ? ue_reg_granted(ue, resp) : 0;
 	if (r->expires == 0) {
 		r->registered = false;
-		ue_reg_drop(ue, &r->cur);
+		ue_reg_drop(ue, &r->cur, false);
 		ue_reg_schedule(ue);
 		ue_reg_finish(ue, resp->status, status + 4, "SAs deleted");
 		return;
@@ -234,7 +239,7 @@ static void ue_reg_ok(struct ue *ue, const struct sip_msg *resp)
 	r->expires_at = evloop_now_ms(ue->sim->loop) + (uint64_t)r->expires * 1000;
 	if (r->pending && r->pending->set) {
 		/* the 200 came over the new set: it is in use, the old one goes */
-		ue_reg_drop(ue, &r->cur);
+		ue_reg_drop(ue, &r->cur, true);
 		r->cur = r->pending;
 		r->pending = NULL;
 		if (ue->sim->xfrm)
@@ -527,7 +532,7 @@ static void ue_reg_start(struct ue *ue, const struct ue_step *step, enum ue_reg_
 	else if (kind == UE_REG_INITIAL || !r->req_expires)
 		r->req_expires = ue->sim->cfg.expires;
 	ue_token(r->from_tag, sizeof(r->from_tag), 12);
-	ue_reg_drop(ue, &r->pending);
+	ue_reg_drop(ue, &r->pending, false);
 	r->op_sa = kind == UE_REG_INITIAL ? NULL : ue_reg_current_sa(ue);
 	ue_reg_send(ue, r->op_sa, NULL);
 }
@@ -582,7 +587,14 @@ void ue_reg_free(struct ue *ue)
 	struct ue_reg *r = &ue->reg;
 
 	evloop_timer_cancel(ue->sim->loop, r->refresh_timer);
-	r->refresh_timer = 0;
+	evloop_timer_cancel(ue->sim->loop, r->linger_timer);
+	r->refresh_timer = r->linger_timer = 0;
+	while (r->lingering) {
+		struct ue_secset *ss = r->lingering;
+
+		r->lingering = ss->next;
+		free(ss);
+	}
 	free(r->pending);
 	free(r->cur);
 	r->pending = r->cur = NULL;
