@@ -502,26 +502,34 @@ static int store_load_rows(struct store *s, const struct store_clock *clock,
 	return ret < 0 ? ret : count;
 }
 
-int store_load(struct store *s, const struct store_clock *clock,
-	       int (*fn)(void *arg, const struct reg *r), void *arg, unsigned *expired)
+/* Run @sql (a DELETE with one parameter, @now) in a transaction; count what it deleted. */
+static int store_drop_expired(struct store *s, const char *sql, int64_t now, const char *what,
+			      unsigned *expired)
 {
 	sqlite3_stmt *st = NULL;
 	int ret = store_begin(s);
 
 	*expired = 0;
-	if (ret == 0 && sqlite3_prepare_v2(s->db, "DELETE FROM registration WHERE delete_at <= ?",
-					   -1, &st, NULL) != SQLITE_OK)
-		ret = store_fail(s, -EIO, "dropping expired registrations: %s",
-				 sqlite3_errmsg(s->db));
+	if (ret == 0 && sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		ret = store_fail(s, -EIO, "dropping expired %s: %s", what, sqlite3_errmsg(s->db));
 	if (ret == 0) {
-		sqlite3_bind_int64(st, 1, clock->wall_ms);
+		sqlite3_bind_int64(st, 1, now);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = store_fail(s, -EIO, "dropping expired registrations: %s",
+			ret = store_fail(s, -EIO, "dropping expired %s: %s", what,
 					 sqlite3_errmsg(s->db));
 		else
 			*expired = (unsigned)sqlite3_changes(s->db);
 	}
 	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_load(struct store *s, const struct store_clock *clock,
+	       int (*fn)(void *arg, const struct reg *r), void *arg, unsigned *expired)
+{
+	int ret = store_drop_expired(s, "DELETE FROM registration WHERE delete_at <= ?",
+				     clock->wall_ms, "registrations", expired);
+
 	if (ret == 0)
 		ret = store_load_rows(s, clock, fn, arg);
 	if (ret >= 0) {
@@ -656,21 +664,9 @@ static int store_sign_rows(struct store *s, struct store_sign_key *out, size_t m
 int store_sign_load(struct store *s, uint64_t now, struct store_sign_key *out, size_t max,
 		    unsigned *expired)
 {
-	sqlite3_stmt *st = NULL;
-	int ret = store_begin(s);
+	int ret = store_drop_expired(s, "DELETE FROM sign_key WHERE expires <= ?", (int64_t)now,
+				     "signing keys", expired);
 
-	*expired = 0;
-	if (ret == 0)
-		ret = store_sign_prepare(s, "DELETE FROM sign_key WHERE expires <= ?", &st);
-	if (ret == 0) {
-		sqlite3_bind_int64(st, 1, (int64_t)now);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = store_fail(s, -EIO, "dropping expired signing keys: %s",
-					 sqlite3_errmsg(s->db));
-		else
-			*expired = (unsigned)sqlite3_changes(s->db);
-	}
-	sqlite3_finalize(st);
 	if (ret == 0)
 		ret = store_sign_rows(s, out, max);
 	if (ret >= 0) {
