@@ -1,10 +1,11 @@
 # t-pcscf-signing-restart — signed dialogs outlive a crash of pcscfd (doc/signing.md, Keys):
-# with "signing 5 120", ue1 calls ue2; pcscfd is killed with SIGKILL (parent and SIP child)
+# with "signing 10 500", ue1 calls ue2; pcscfd is killed with SIGKILL (parent and SIP child)
 # and started again on the same state database; the re-INVITEs from both sides and the BYE
 # of the old dialog get 200, because the signing keys were stored (sealed) and taken back.
 # pcscfctl status shows the keys, never a secret. Then, stopped again: one stored key's
 # expiry altered behind pcscfd's back makes the next start fail with a clear error and a
-# non-zero exit, as a damaged SA row does.
+# non-zero exit, as a damaged SA row does. Keys live 510 s: a slow lab run stays inside
+# one key's life (t-pcscf-signing covers rotation within a dialog).
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/uesteps.sh"
 "$LABNET" up 2
@@ -13,8 +14,8 @@ RUN=$(mktemp -d /tmp/lab-signing-restart.XXXXXX)
 DB=$(sed -n 's/^database //p' "$ROOT/etc/pcscf.conf")
 [ -n "$DB" ] || fail "etc/pcscf.conf names no database"
 
-sed 's/^signing off$/signing 5 120/' "$ROOT/etc/pcscf.conf" >"$RUN/pcscf.conf"
-grep -qx 'signing 5 120' "$RUN/pcscf.conf" || fail "etc/pcscf.conf has no 'signing off' line"
+sed 's/^signing off$/signing 10 500/' "$ROOT/etc/pcscf.conf" >"$RUN/pcscf.conf"
+grep -qx 'signing 10 500' "$RUN/pcscf.conf" || fail "etc/pcscf.conf has no 'signing off' line"
 ims_start "$RUN/pcscf.conf"
 for n in 1 2; do
 	ue_start $n --subscribers "$ROOT/etc/subscribers.example" --pcscf "[$PCSCF_ACCESS6]:5060"
