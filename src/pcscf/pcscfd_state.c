@@ -208,17 +208,15 @@ int pcscfd_state_forget(void *arg, uint64_t id)
 static int pcscfd_state_sign_put(struct pcscfd *d, const struct sign_key_record *rec)
 {
 	struct store_sign_key k = {.id = rec->id, .created = rec->created, .expires = rec->expires};
-	int ret = store_sign_has(d->store, &k);
+	int ret = store_sign_has(d->store, &k), sealed = 0;
 
 	if (ret == 0) {
-		ret = privsep_sign_seal(d->ps, rec, k.sealed);
-		if (ret < 0) {
-			log_err("signing key %08x: %s", rec->id, privsep_error(d->ps));
-			return ret;
-		}
-		ret = store_sign_put(d->store, &k);
+		sealed = privsep_sign_seal(d->ps, rec, k.sealed);
+		ret = sealed < 0 ? sealed : store_sign_put(d->store, &k);
 	}
-	if (ret < 0)
+	if (sealed < 0)
+		log_err("signing key %08x: %s", rec->id, privsep_error(d->ps));
+	else if (ret < 0)
 		log_err("state database: %s", store_error(d->store));
 	return ret < 0 ? ret : 0;
 }
