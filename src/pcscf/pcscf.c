@@ -148,6 +148,8 @@ void pcscf_tick(struct pcscf *p, uint64_t now_ms)
 	p->now_ms = now_ms;
 	register_tick(p);
 	txn_expire(&p->txns, now_ms);
+	if (p->sign) /* rotate and purge on time, traffic or not */
+		proxy_sign_ring(p);
 }
 
 /* The set of reqid @reqid, with its registration or pending registration. */

@@ -61,6 +61,10 @@ struct pcscf_ops {
 	int (*reg_save)(void *arg, const struct reg *r);
 	/** Forget a registration in the state database (NULL: no database). */
 	int (*reg_forget)(void *arg, uint64_t id);
+	/** Keep the signing keys in the state database (NULL: no database): the whole ring,
+	 *  oldest first, after a key was added or purged, before anything signed with a new
+	 *  key is sent. The records are secrets: copy what is needed, the logic wipes them. */
+	int (*sign_save)(void *arg, const struct sign_key_record *recs, size_t n);
 };
 
 /** Counters since pcscf_new(). */
@@ -114,7 +118,8 @@ void pcscf_rx(struct pcscf *p, const struct pcscf_peer *from, const char *buf, s
 
 /**
  * pcscf_tick() - expire what is due: registrations (their SA sets are deleted), pending
- * registrations, old SA sets and transactions. Call it about once a second.
+ * registrations, old SA sets and transactions; rotate and purge the signing keys. Call
+ * it about once a second.
  * @p: the logic.
  * @now_ms: monotonic time.
  */
@@ -144,6 +149,31 @@ void pcscf_shutdown(struct pcscf *p);
  * @return 0 or -ENOMEM
  */
 int pcscf_restore(struct pcscf *p, const struct reg *r);
+
+/**
+ * pcscf_sign_restore() - take back the signing keys from the state database (at start,
+ * before any message): expired records are skipped, then the ring ticks (a new key when
+ * the newest is due, saved through ops->sign_save). Nothing is done when signing is off.
+ * @p: the logic.
+ * @recs: the records (the caller wipes them).
+ * @n: their number (0: a first start).
+ * @return the number of keys taken back, or -errno (sign_ring_import(); -EIO: no key)
+ */
+int pcscf_sign_restore(struct pcscf *p, const struct sign_key_record *recs, size_t n);
+
+/** The signing keys at a glance, without secrets (pcscfctl status). */
+struct pcscf_sign_status {
+	size_t keys;		  /**< keys that verify (0: signing off or not started) */
+	uint32_t current_id;	  /**< the key ID that signs now */
+	uint64_t current_created; /**< when that key was made (wall-clock seconds) */
+};
+
+/**
+ * pcscf_sign_status() - how many signing keys there are and which one signs.
+ * @p: the logic.
+ * @st: the status.
+ */
+void pcscf_sign_status(const struct pcscf *p, struct pcscf_sign_status *st);
 
 /**
  * pcscf_registrations() - the registrations, newest first (follow ->next); for reading.

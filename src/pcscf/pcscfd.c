@@ -109,6 +109,7 @@ static const struct pcscf_ops pcscfd_ops = {
 	.set_add_address = pcscfd_set_add_address,
 	.reg_save = pcscfd_state_save,
 	.reg_forget = pcscfd_state_forget,
+	.sign_save = pcscfd_state_sign_save,
 };
 
 static void pcscfd_rx(struct sip_transport *t, const struct sip_transport_rx *rx, void *arg)
@@ -254,6 +255,8 @@ static int pcscfd_serve(struct pcscfd *d)
 	}
 	d->started_ms = evloop_now_ms(d->loop);
 	d->logic = pcscf_new(&d->cfg, &pcscfd_ops, d);
+	/* The logic has its copy of the pool key (its ring takes it, and wipes that copy). */
+	explicit_bzero(d->cfg.sign_pool_key, sizeof(d->cfg.sign_pool_key));
 	if (!d->logic || pcscfd_state_open(d) < 0 || pcscfd_state_restore(d) < 0)
 		return 1;
 	evloop_set_before_sleep(d->loop, pcscfd_state_flush, d);
@@ -299,6 +302,8 @@ static int pcscfd_start(struct pcscfd *d)
 		return 1;
 	}
 	config_privsep_limits(&d->cfg, &limits);
+	limits.child_secret = d->cfg.sign_pool_key; /* the parent's copy of it goes at once */
+	limits.child_secret_len = sizeof(d->cfg.sign_pool_key);
 	if (pcscfd_state_prepare(d, &limits) < 0)
 		return 1;
 	xfrm_mgr_config_default(&xc);
@@ -371,6 +376,7 @@ static void pcscfd_free(struct pcscfd *d)
 	privsep_free(d->ps);
 	sip_transport_free(d->tr);
 	evloop_free(d->loop);
+	explicit_bzero(d->cfg.sign_pool_key, sizeof(d->cfg.sign_pool_key));
 }
 
 int main(int argc, char **argv)

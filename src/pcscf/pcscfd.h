@@ -56,8 +56,9 @@ int pcscfd_state_prepare(struct pcscfd *d, struct privsep_limits *limits);
 int pcscfd_state_open(struct pcscfd *d);
 
 /**
- * pcscfd_state_restore() - load the registrations, drop the expired ones, have the parent
- * adopt their SA sets and reconcile the kernel (missing SAs back, our unknown ones gone).
+ * pcscfd_state_restore() - load the signing keys (opened by the parent) into the logic's
+ * ring, then the registrations; drop the expired ones, have the parent adopt their SA sets
+ * and reconcile the kernel (missing SAs back, our unknown ones gone).
  * @return 0 or -errno (logged)
  */
 int pcscfd_state_restore(struct pcscfd *d);
@@ -66,6 +67,14 @@ int pcscfd_state_restore(struct pcscfd *d);
 int pcscfd_state_save(void *arg, const struct reg *r);
 /** See pcscfd_state_save(). */
 int pcscfd_state_forget(void *arg, uint64_t id);
+
+/**
+ * pcscfd_state_sign_save() - pcscf_ops.sign_save: delete the stored signing keys the ring
+ * no longer has and store its new ones, sealed by the parent, in the open transaction
+ * (what is sent in this turn is held until it commits).
+ * @return 0 or -errno (logged)
+ */
+int pcscfd_state_sign_save(void *arg, const struct sign_key_record *recs, size_t n);
 
 /**
  * pcscfd_state_send() - send now, or hold the message until the open transaction commits.

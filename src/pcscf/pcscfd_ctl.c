@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/evloop.h"
@@ -83,6 +84,28 @@ static const char *ctl_addr(const struct xfrm_addr *a, char *buf)
 
 /* ---- status ----------------------------------------------------------------------- */
 
+/* The signing keys: how many, which signs and since when (never a secret). */
+static void ctl_status_signing(struct pcscfd *d, const struct ctl_request *req,
+			       struct ctl_out *o)
+{
+	struct pcscf_sign_status ss;
+	time_t now = time(NULL);
+	unsigned long long age;
+
+	pcscf_sign_status(d->logic, &ss);
+	age = ss.keys && (uint64_t)now > ss.current_created
+		      ? (unsigned long long)((uint64_t)now - ss.current_created)
+		      : 0;
+	if (!ss.keys)
+		ctl_printf(o, req->json ? ", \"signing\": null" : "signing off\n");
+	else
+		ctl_printf(o,
+			   req->json ? ", \"signing\": {\"keys\": %zu, \"current\": \"%08x\", "
+				       "\"age_s\": %llu}"
+				     : "signing keys %zu current %08x age_s %llu\n",
+			   ss.keys, ss.current_id, age);
+}
+
 static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct ctl_out *o)
 {
 	struct pcscf_stats st;
@@ -137,7 +160,10 @@ static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct c
 		ctl_printf(o, req->json ? "%s\"%s\": %llu" : "%s%s %llu\n",
 			   i && req->json ? ", " : "", c[i].name, (unsigned long long)c[i].v);
 	if (req->json)
-		ctl_printf(o, "}}\n");
+		ctl_printf(o, "}");
+	ctl_status_signing(d, req, o);
+	if (req->json)
+		ctl_printf(o, "}\n");
 }
 
 /* ---- registrations ---------------------------------------------------------------- */

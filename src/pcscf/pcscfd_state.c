@@ -8,7 +8,9 @@
  * checked requests) would otherwise parse registrations from the child. The keys are the
  * exception: the child stores CK and IK only sealed by the parent, which keeps the
  * key-file key; on restore the parent opens them, checks the set against its limits
- * like a new one and adopts it. See pcscfd(8), STATE.
+ * like a new one and adopts it. The Via / Record-Route signing keys are kept the same
+ * way: sealed by the parent when a rotation makes one, deleted when the ring purges it,
+ * opened by the parent at start. See pcscfd(8), STATE.
  */
 #include "config.h"
 
@@ -110,14 +112,51 @@ static int pcscfd_state_restore_one(void *arg, const struct reg *stored)
 	return ret == -ENOMEM ? ret : 0;
 }
 
+/* The stored signing keys back into the logic's ring, opened by the parent. A key that does
+ * not open (altered, or another database key) stops pcscfd, as a damaged row does: going
+ * on would refuse every dialog signed with it, silently. */
+static int pcscfd_state_sign_restore(struct pcscfd *d)
+{
+	struct store_sign_key rows[STORE_SIGN_MAX];
+	struct sign_key_record recs[STORE_SIGN_MAX];
+	unsigned expired = 0;
+	int n = store_sign_load(d->store, (uint64_t)time(NULL), rows, STORE_SIGN_MAX, &expired);
+	int ret = n < 0 ? n : 0;
+
+	if (n < 0)
+		log_err("state database %s: %s", d->cfg.database, store_error(d->store));
+	else if (!d->cfg.sign_rotate_s && n > 0)
+		log_info("state: %d signing keys kept unused (signing is off)", n);
+	for (int i = 0; d->cfg.sign_rotate_s && i < n && ret == 0; i++) {
+		recs[i].id = rows[i].id;
+		recs[i].created = rows[i].created;
+		recs[i].expires = rows[i].expires;
+		ret = privsep_sign_unseal(d->ps, &recs[i], rows[i].sealed);
+		if (ret < 0)
+			log_err("state database %s: %s", d->cfg.database, privsep_error(d->ps));
+	}
+	if (ret == 0 && d->cfg.sign_rotate_s) {
+		ret = pcscf_sign_restore(d->logic, recs, (size_t)n);
+		if (ret < 0)
+			log_err_ret(ret, "signing keys from %s", d->cfg.database);
+		else
+			log_info("state: %d signing keys restored, %u expired dropped", ret,
+				 expired);
+	}
+	explicit_bzero(recs, sizeof(recs));
+	return ret < 0 ? ret : 0;
+}
+
 int pcscfd_state_restore(struct pcscfd *d)
 {
 	struct xfrm_reconcile_report rep;
 	struct pcscf_stats st;
 	struct store_clock clock;
 	unsigned expired = 0;
-	int ret;
+	int ret = pcscfd_state_sign_restore(d);
 
+	if (ret < 0)
+		return ret;
 	pcscfd_state_clock(d, &clock);
 	ret = store_load(d->store, &clock, pcscfd_state_restore_one, d, &expired);
 	if (ret < 0) {
@@ -163,6 +202,44 @@ int pcscfd_state_forget(void *arg, uint64_t id)
 	if (ret < 0)
 		log_err("state database: %s", store_error(d->store));
 	return ret;
+}
+
+/* One key into the open transaction, sealed by the parent, unless it is stored already. */
+static int pcscfd_state_sign_put(struct pcscfd *d, const struct sign_key_record *rec)
+{
+	struct store_sign_key k = {.id = rec->id, .created = rec->created, .expires = rec->expires};
+	int ret = store_sign_has(d->store, &k), sealed = 0;
+
+	if (ret == 0) {
+		sealed = privsep_sign_seal(d->ps, rec, k.sealed);
+		ret = sealed < 0 ? sealed : store_sign_put(d->store, &k);
+	}
+	if (sealed < 0)
+		log_err("signing key %08x: %s", rec->id, privsep_error(d->ps));
+	else if (ret < 0)
+		log_err("state database: %s", store_error(d->store));
+	return ret < 0 ? ret : 0;
+}
+
+int pcscfd_state_sign_save(void *arg, const struct sign_key_record *recs, size_t n)
+{
+	struct pcscfd *d = arg;
+	uint32_t ids[STORE_SIGN_MAX] = {0};
+	int ret = 0;
+
+	if (!d->store)
+		return 0;
+	if (n > STORE_SIGN_MAX)
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++)
+		ids[i] = recs[i].id;
+	/* Purged keys first: a new key may take the ID of one purged in the same tick. */
+	ret = store_sign_keep(d->store, ids, n);
+	if (ret < 0)
+		log_err("state database: %s", store_error(d->store));
+	for (size_t i = 0; ret >= 0 && i < n; i++)
+		ret = pcscfd_state_sign_put(d, &recs[i]);
+	return ret < 0 ? ret : 0;
 }
 
 /* A new slot at the end of the held queue, or NULL. */

@@ -38,6 +38,8 @@ enum privsep_type {
 	PRIVSEP_RECONCILE,
 	PRIVSEP_SET_SAS,
 	PRIVSEP_SET_KEYS,
+	PRIVSEP_SIGN_SEAL,
+	PRIVSEP_SIGN_UNSEAL,
 };
 
 /* A request from the child. Fields a type does not use are zero. */
@@ -49,6 +51,8 @@ struct privsep_msg {
 	struct xfrm_addr addr;
 	struct privsep_set_req set;
 	struct privsep_adopt_req adopt;
+	struct sign_key_record sign; /* a signing key to seal, or the record of one to open */
+	uint8_t sealed[SEAL_BLOB_LEN];
 };
 
 /* The parent's answer to one request (and the READY message). */
@@ -60,6 +64,7 @@ struct privsep_reply {
 	uint8_t sealed[SEAL_BLOB_LEN];
 	struct privsep_sa_info sas[PRIVSEP_SET_SAS_MAX];
 	struct privsep_set_keys keys;
+	struct sign_key_record sign; /* an opened signing key */
 };
 
 struct privsep_event_msg {
@@ -316,6 +321,33 @@ static int privsep_parent_guard(struct privsep_parent *p)
 	return err;
 }
 
+/* Seal a signing key for the child's database, or open one from it. The child holds the
+ * keys anyway (it signs); what it never holds is the database key. */
+static int privsep_parent_sign(struct privsep_parent *p, struct privsep_msg *m,
+			       struct privsep_reply *reply)
+{
+	int err;
+
+	if (!p->limits.has_at_rest_key) {
+		snprintf(reply->error, sizeof(reply->error), "no database key");
+		return -EINVAL;
+	}
+	if (m->type == PRIVSEP_SIGN_SEAL) {
+		err = seal_sign_encrypt(p->limits.at_rest_key, &m->sign, reply->sealed);
+		if (err < 0)
+			snprintf(reply->error, sizeof(reply->error),
+				 "signing key %08x cannot be sealed", m->sign.id);
+		return err;
+	}
+	reply->sign = m->sign;
+	err = seal_sign_decrypt(p->limits.at_rest_key, &reply->sign, m->sealed);
+	if (err < 0)
+		snprintf(reply->error, sizeof(reply->error),
+			 "the sealed signing key %08x does not open (altered, or another key file?)",
+			 m->sign.id);
+	return err;
+}
+
 static int privsep_parent_reconcile(struct privsep_parent *p, struct privsep_reply *reply)
 {
 	struct xfrm_reconcile_report report;
@@ -347,6 +379,10 @@ static void privsep_parent_dispatch(struct privsep_parent *p, struct privsep_msg
 		break;
 	case PRIVSEP_RECONCILE:
 		err = privsep_parent_reconcile(p, reply);
+		break;
+	case PRIVSEP_SIGN_SEAL:
+	case PRIVSEP_SIGN_UNSEAL:
+		err = privsep_parent_sign(p, m, reply);
 		break;
 	case PRIVSEP_SPI_ALLOC:
 		err = xfrm_spi_alloc(p->mgr, m->avoid, 2, &reply->value);
@@ -393,7 +429,7 @@ static bool privsep_parent_request(struct privsep_parent *p)
 	do
 		n = send(p->cmd_fd, &reply, sizeof(reply), MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR); /* a forwarded signal */
-	explicit_bzero(&reply, sizeof(reply)); /* it may hold keys (PRIVSEP_SET_KEYS) */
+	explicit_bzero(&reply, sizeof(reply)); /* it may hold keys (SET_KEYS, SIGN_UNSEAL) */
 	return n == sizeof(reply);
 }
 
@@ -533,6 +569,8 @@ int privsep_start(const struct privsep_limits *limits, const struct xfrm_mgr_con
 		return err;
 	}
 	if (pid > 0) {
+		if (limits->child_secret) /* the child's alone, as the at-rest key is ours */
+			explicit_bzero(limits->child_secret, limits->child_secret_len);
 		close(cmd[1]), close(event[1]);
 		parent.cmd_fd = cmd[0];
 		parent.event_fd = event[0];
@@ -636,6 +674,33 @@ int privsep_set_sas(struct privsep *ps, uint32_t reqid,
 		return err;
 	memcpy(sas, reply.sas, reply.value * sizeof(sas[0]));
 	return (int)reply.value;
+}
+
+int privsep_sign_seal(struct privsep *ps, const struct sign_key_record *rec,
+		      uint8_t sealed[SEAL_BLOB_LEN])
+{
+	struct privsep_msg m = {.type = PRIVSEP_SIGN_SEAL, .sign = *rec};
+	struct privsep_reply reply;
+	int err = privsep_call(ps, &m, &reply);
+
+	memcpy(sealed, reply.sealed, SEAL_BLOB_LEN);
+	return err;
+}
+
+int privsep_sign_unseal(struct privsep *ps, struct sign_key_record *rec,
+			const uint8_t sealed[SEAL_BLOB_LEN])
+{
+	struct privsep_msg m = {.type = PRIVSEP_SIGN_UNSEAL, .sign = *rec};
+	struct privsep_reply reply;
+	int err;
+
+	memset(m.sign.secret, 0, sizeof(m.sign.secret));
+	memcpy(m.sealed, sealed, SEAL_BLOB_LEN);
+	err = privsep_call(ps, &m, &reply);
+	if (err == 0)
+		memcpy(rec->secret, reply.sign.secret, sizeof(rec->secret));
+	explicit_bzero(&reply, sizeof(reply));
+	return err;
 }
 
 int privsep_set_keys(struct privsep *ps, uint32_t reqid, struct privsep_set_keys *keys)

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "pcscf/seal.h"
+#include "sign/sign_key.h"
 #include "xfrm/xfrm_mgr.h"
 
 #define PRIVSEP_PREFIXES_MAX 16
@@ -49,6 +50,10 @@ struct privsep_limits {
 	 *  the parent: the caller wipes its copy once privsep_start() returned. */
 	uint8_t at_rest_key[SEAL_KEY_LEN];
 	bool has_at_rest_key;
+	/** Memory only the child needs (the signing pool key in pcscfd's configuration): the
+	 *  parent wipes it at once after the split. NULL: none. */
+	void *child_secret;
+	size_t child_secret_len;
 };
 
 /** A set as the child asks for it: no keys, CK and IK instead. */
@@ -139,6 +144,24 @@ int privsep_set_sas(struct privsep *ps, uint32_t reqid,
 
 /** The keys of set @p reqid (root's pcscfctl keys export). @return 0 or -errno */
 int privsep_set_keys(struct privsep *ps, uint32_t reqid, struct privsep_set_keys *keys);
+
+/**
+ * Have the parent seal a signing key for the state database (seal_sign_encrypt()).
+ * @param rec the key (the caller wipes it)
+ * @param sealed SEAL_BLOB_LEN bytes out
+ * @return 0 or -errno (EINVAL: no database key, or a bad record)
+ */
+int privsep_sign_seal(struct privsep *ps, const struct sign_key_record *rec,
+		      uint8_t sealed[SEAL_BLOB_LEN]);
+
+/**
+ * Have the parent open a signing key from the state database (seal_sign_decrypt()).
+ * @param rec ID, creation time and expiry as stored (in); the secret (out: wipe it)
+ * @param sealed SEAL_BLOB_LEN bytes
+ * @return 0 or -errno (EBADMSG: altered, or sealed under another database key)
+ */
+int privsep_sign_unseal(struct privsep *ps, struct sign_key_record *rec,
+			const uint8_t sealed[SEAL_BLOB_LEN]);
 
 /** Delete the set @p reqid. @return 0 or -errno */
 int privsep_set_delete(struct privsep *ps, uint32_t reqid);

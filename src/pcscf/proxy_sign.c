@@ -10,9 +10,11 @@
  * to a request we signed it on) or are dropped; in-dialog requests must carry sg-rs in
  * their first Route entry or get 403 (ACK: dropped), at most PROXY_SIGN_403_PER_S a second.
  *
- * Keys live only in this process for now: a restart makes new ones, so the dialogs of
- * before get 403 on their next request (the state layer will persist them, encrypted).
- * With "signing-pool-key" the ring gets the pool key when it is made, and route-set and
+ * Keys outlive a restart: whenever a tick adds or purges one, the whole ring goes to
+ * ops->sign_save (pcscfd seals the new keys in the parent and writes them into this
+ * event-loop turn's transaction, so nothing signed with a new key leaves before the key
+ * is on disk); at start pcscf_sign_restore() takes the stored keys back. With
+ * "signing-pool-key" the ring gets the pool key when it is made, and route-set and
  * target signatures carry the signing key wrapped under it, for the other members.
  */
 #include "pcscf/pcscf_int.h"
@@ -33,10 +35,10 @@ uint64_t proxy_sign_now(void)
 	return (uint64_t)time(NULL);
 }
 
-struct sign_ring *proxy_sign_ring(struct pcscf *p)
+/* The ring, made on first use (with the pool key, if any), or NULL when signing is off. */
+static struct sign_ring *proxy_sign_make(struct pcscf *p)
 {
 	struct sign_ring_config cfg = {p->cfg.sign_rotate_s, p->cfg.sign_keep_s};
-	int ret;
 
 	if (!cfg.rotate_s)
 		return NULL;
@@ -50,13 +52,64 @@ struct sign_ring *proxy_sign_ring(struct pcscf *p)
 		sign_ring_set_pool_key(p->sign, p->cfg.sign_pool_key);
 		explicit_bzero(p->cfg.sign_pool_key, sizeof(p->cfg.sign_pool_key));
 	}
+	return p->sign;
+}
+
+/* Hand the whole ring to the state database after a key was added or purged. A failure
+ * is logged and signing goes on: only a restart before the next good save loses dialogs. */
+static void proxy_sign_save(struct pcscf *p)
+{
+	struct sign_key_record recs[SIGN_RING_MAX];
+	int n;
+
+	if (!p->ops->sign_save)
+		return;
+	n = sign_ring_export(p->sign, recs, SIGN_RING_MAX);
+	if (n >= 0 && p->ops->sign_save(p->arg, recs, (size_t)n) < 0)
+		log_warn("signing keys not saved: a restart would refuse the dialogs signed now");
+	explicit_bzero(recs, sizeof(recs));
+}
+
+struct sign_ring *proxy_sign_ring(struct pcscf *p)
+{
+	int ret;
+
+	if (!proxy_sign_make(p))
+		return NULL;
 	ret = sign_ring_tick(p->sign, proxy_sign_now());
-	if (ret < 0)
+	if (ret < 0) {
 		log_warn_ret(ret, "signing key rotation");
-	else if (ret > 0)
+	} else if (ret > 0) {
 		log_info("signing key %08x now signs (%zu keys kept)",
 			 sign_ring_current_id(p->sign), sign_ring_count(p->sign));
+		proxy_sign_save(p);
+	}
 	return p->sign;
+}
+
+int pcscf_sign_restore(struct pcscf *p, const struct sign_key_record *recs, size_t n)
+{
+	int ret = 0;
+
+	if (!p->cfg.sign_rotate_s)
+		return 0;
+	if (!proxy_sign_make(p))
+		return -ENOMEM;
+	if (n)
+		ret = sign_ring_import(p->sign, recs, n, proxy_sign_now());
+	if (ret >= 0 && !proxy_sign_ring(p))
+		ret = -EIO;
+	return ret;
+}
+
+void pcscf_sign_status(const struct pcscf *p, struct pcscf_sign_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!p->sign)
+		return;
+	st->keys = sign_ring_count(p->sign);
+	st->current_id = sign_ring_current_id(p->sign);
+	st->current_created = sign_ring_current_created(p->sign);
 }
 
 int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const char *access,

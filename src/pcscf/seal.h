@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sign/sign_key.h"
+
 #define SEAL_KEY_LEN   32
 #define SEAL_NONCE_LEN 12
 #define SEAL_TAG_LEN   16
@@ -54,5 +56,29 @@ int seal_encrypt(const uint8_t key[SEAL_KEY_LEN], const void *aad, size_t aad_le
  */
 int seal_decrypt(const uint8_t key[SEAL_KEY_LEN], const void *aad, size_t aad_len,
 		 const uint8_t blob[SEAL_BLOB_LEN], uint8_t plain[32]);
+
+/**
+ * seal_sign_encrypt() - seal a signing key (Via / Record-Route signing, doc/signing.md)
+ * for the state database, bound to its key ID, creation time and expiry: the associated
+ * data starts with a label of its own, so a sealed signing key and sealed CK/IK never
+ * open as each other.
+ * @key: the database key.
+ * @rec: the key's record (its secret is read, not wiped).
+ * @blob: SEAL_BLOB_LEN bytes out (zeros on error).
+ * @return 0, -EINVAL (ID 0, or expiry not after creation) or -EIO
+ */
+int seal_sign_encrypt(const uint8_t key[SEAL_KEY_LEN], const struct sign_key_record *rec,
+		      uint8_t blob[SEAL_BLOB_LEN]);
+
+/**
+ * seal_sign_decrypt() - open a signing key sealed by seal_sign_encrypt().
+ * @key: the database key.
+ * @rec: ID, creation time and expiry as stored (in); the secret (out: wipe it when done).
+ * @blob: SEAL_BLOB_LEN bytes.
+ * @return 0, or -EBADMSG when the blob or the record's times or ID were altered (or the
+ * key is another); the secret is zero then
+ */
+int seal_sign_decrypt(const uint8_t key[SEAL_KEY_LEN], struct sign_key_record *rec,
+		      const uint8_t blob[SEAL_BLOB_LEN]);
 
 #endif /* PCSCF_SEAL_H */

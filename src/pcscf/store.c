@@ -38,6 +38,11 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" sealed BLOB NOT NULL, PRIMARY KEY (reg_id, slot));",
 	/* 2: pcscfctl looks registrations up by IMPU. */
 	"CREATE INDEX registration_impu ON registration(impu);",
+	/* 3: the private identity the registration authenticated as. */
+	"ALTER TABLE registration ADD COLUMN impi TEXT NOT NULL DEFAULT '';",
+	/* 4: the Via / Record-Route signing keys, the secret sealed (seal_sign_encrypt()). */
+	"CREATE TABLE sign_key (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL, sealed BLOB NOT NULL);",
 };
 
 enum store_stmt {
@@ -49,7 +54,9 @@ enum store_stmt {
 };
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
-	[STORE_PUT_REG] = "INSERT OR REPLACE INTO registration VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[STORE_PUT_REG] = "INSERT OR REPLACE INTO registration (id, impu, contact, assoc,"
+			  " service_route, call_id, proto, last_addr, expires_at, delete_at,"
+			  " old_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_PUT_SET] = "INSERT INTO sa_set VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_DEL_SETS] = "DELETE FROM sa_set WHERE reg_id = ?",
@@ -495,28 +502,173 @@ static int store_load_rows(struct store *s, const struct store_clock *clock,
 	return ret < 0 ? ret : count;
 }
 
-int store_load(struct store *s, const struct store_clock *clock,
-	       int (*fn)(void *arg, const struct reg *r), void *arg, unsigned *expired)
+/* Run @sql (a DELETE with one parameter, @now) in a transaction; count what it deleted. */
+static int store_drop_expired(struct store *s, const char *sql, int64_t now, const char *what,
+			      unsigned *expired)
 {
 	sqlite3_stmt *st = NULL;
 	int ret = store_begin(s);
 
 	*expired = 0;
-	if (ret == 0 && sqlite3_prepare_v2(s->db, "DELETE FROM registration WHERE delete_at <= ?",
-					   -1, &st, NULL) != SQLITE_OK)
-		ret = store_fail(s, -EIO, "dropping expired registrations: %s",
-				 sqlite3_errmsg(s->db));
+	if (ret == 0 && sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		ret = store_fail(s, -EIO, "dropping expired %s: %s", what, sqlite3_errmsg(s->db));
 	if (ret == 0) {
-		sqlite3_bind_int64(st, 1, clock->wall_ms);
+		sqlite3_bind_int64(st, 1, now);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = store_fail(s, -EIO, "dropping expired registrations: %s",
+			ret = store_fail(s, -EIO, "dropping expired %s: %s", what,
 					 sqlite3_errmsg(s->db));
 		else
 			*expired = (unsigned)sqlite3_changes(s->db);
 	}
 	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_load(struct store *s, const struct store_clock *clock,
+	       int (*fn)(void *arg, const struct reg *r), void *arg, unsigned *expired)
+{
+	int ret = store_drop_expired(s, "DELETE FROM registration WHERE delete_at <= ?",
+				     clock->wall_ms, "registrations", expired);
+
 	if (ret == 0)
 		ret = store_load_rows(s, clock, fn, arg);
+	if (ret >= 0) {
+		int err = store_commit(s);
+
+		ret = err < 0 ? err : ret;
+	}
+	return ret;
+}
+
+/* ---- signing keys ------------------------------------------------------------------ */
+
+/* The statements of this section are prepared when used: keys change once a rotation. */
+static int store_sign_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	*st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return store_fail(s, -EIO, "%s: %s", sql, sqlite3_errmsg(s->db));
+	return 0;
+}
+
+/* Bind a key's ID and times to the first three parameters. */
+static void store_sign_bind(sqlite3_stmt *st, const struct store_sign_key *k)
+{
+	sqlite3_bind_int64(st, 1, k->id);
+	sqlite3_bind_int64(st, 2, (int64_t)k->created);
+	sqlite3_bind_int64(st, 3, (int64_t)k->expires);
+}
+
+int store_sign_put(struct store *s, const struct store_sign_key *k)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = store_begin(s);
+
+	if (ret == 0)
+		ret = store_sign_prepare(s, "INSERT OR REPLACE INTO sign_key VALUES (?,?,?,?)",
+					 &st);
+	if (ret == 0) {
+		store_sign_bind(st, k);
+		sqlite3_bind_blob(st, 4, k->sealed, SEAL_BLOB_LEN, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			ret = store_fail(s, -EIO, "storing signing key %08x: %s", k->id,
+					 sqlite3_errmsg(s->db));
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_sign_has(struct store *s, const struct store_sign_key *k)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, ret = store_sign_prepare(
+			s, "SELECT 1 FROM sign_key WHERE id = ? AND created = ? AND expires = ?",
+			&st);
+
+	if (ret == 0) {
+		store_sign_bind(st, k);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			ret = rc == SQLITE_ROW;
+		else
+			ret = store_fail(s, -EIO, "looking up signing key %08x: %s", k->id,
+					 sqlite3_errmsg(s->db));
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+int store_sign_keep(struct store *s, const uint32_t *ids, size_t n)
+{
+	char sql[64 + 2 * STORE_SIGN_MAX] = "DELETE FROM sign_key";
+	sqlite3_stmt *st = NULL;
+	int ret = n > STORE_SIGN_MAX ? -E2BIG : store_begin(s);
+
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		strcat(sql, i ? ",?" : " WHERE id NOT IN (?");
+	if (ret == 0 && n)
+		strcat(sql, ")");
+	if (ret == 0)
+		ret = store_sign_prepare(s, sql, &st);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		sqlite3_bind_int64(st, (int)i + 1, ids[i]);
+	if (ret == 0 && sqlite3_step(st) != SQLITE_DONE)
+		ret = store_fail(s, -EIO, "deleting signing keys: %s", sqlite3_errmsg(s->db));
+	if (ret == 0)
+		ret = sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* One sign_key row into @k; a row that cannot be ours is damaged. */
+static int store_sign_read(struct store *s, sqlite3_stmt *st, struct store_sign_key *k)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	const void *blob = sqlite3_column_blob(st, 3);
+	int len = sqlite3_column_bytes(st, 3);
+
+	memset(k, 0, sizeof(*k));
+	k->id = (uint32_t)id;
+	k->created = (uint64_t)sqlite3_column_int64(st, 1);
+	k->expires = (uint64_t)sqlite3_column_int64(st, 2);
+	if (id <= 0 || id > UINT32_MAX || !blob || len != SEAL_BLOB_LEN ||
+	    sqlite3_column_int64(st, 1) < 0 || k->expires <= k->created)
+		return store_fail(s, -EINVAL,
+				  "signing key %lld is damaged (ID, times or a sealed key"
+				  " of %d bytes, not %d)",
+				  (long long)id, len, SEAL_BLOB_LEN);
+	memcpy(k->sealed, blob, SEAL_BLOB_LEN);
+	return 0;
+}
+
+/* Every row, oldest first, into @out. */
+static int store_sign_rows(struct store *s, struct store_sign_key *out, size_t max)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE,
+	    ret = store_sign_prepare(s, "SELECT * FROM sign_key ORDER BY created", &st);
+	size_t n = 0;
+
+	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == max)
+			ret = store_fail(s, -ENOSPC, "more than %zu signing keys", max);
+		else
+			ret = store_sign_read(s, st, &out[n++]);
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = store_fail(s, -EIO, "reading signing keys: %s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return ret < 0 ? ret : (int)n;
+}
+
+int store_sign_load(struct store *s, uint64_t now, struct store_sign_key *out, size_t max,
+		    unsigned *expired)
+{
+	int ret = store_drop_expired(s, "DELETE FROM sign_key WHERE expires <= ?", (int64_t)now,
+				     "signing keys", expired);
+
+	if (ret == 0)
+		ret = store_sign_rows(s, out, max);
 	if (ret >= 0) {
 		int err = store_commit(s);
 

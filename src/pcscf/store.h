@@ -1,17 +1,19 @@
 /*
  * store.h — pcscfd's state database (SQLite, WAL): the registrations and the SA sets
- * they use, with everything needed to put the sets back into the kernel after a crash.
+ * they use, with everything needed to put the sets back into the kernel after a crash,
+ * and the Via / Record-Route signing keys, so that dialogs outlive a restart.
  *
- * The unprivileged child owns it (see pcscfd(8), "STATE"). CK and IK are stored only
- * sealed by the privileged parent (seal.h). Writes go into one transaction that stays
- * open until store_commit(): pcscfd commits once per event-loop turn and holds back what
- * it sends until then, so a 200 to a REGISTER never leaves before its registration is on
- * disk and a registration storm costs one fsync per turn, not per message.
+ * The unprivileged child owns it (see pcscfd(8), "STATE"). CK and IK and the signing
+ * keys are stored only sealed by the privileged parent (seal.h). Writes go into one
+ * transaction that stays open until store_commit(): pcscfd commits once per event-loop
+ * turn and holds back what it sends until then, so a 200 to a REGISTER never leaves
+ * before its registration is on disk, nothing signed with a new key leaves before the
+ * key is, and a registration storm costs one fsync per turn, not per message.
  *
  * The schema is versioned (PRAGMA user_version) and migrated on open; a file that is not
  * a database of ours, is damaged, or comes from a newer pcscfd is refused with a reason.
  * Times are kept as wall-clock milliseconds (monotonic time restarts with the machine);
- * the caller gives both clocks.
+ * the caller gives both clocks. Signing keys keep wall-clock seconds, as the ring does.
  */
 #ifndef PCSCF_STORE_H
 #define PCSCF_STORE_H
@@ -20,9 +22,10 @@
 #include <stdint.h>
 
 #include "pcscf/reg.h"
+#include "sign/sign_key.h"
 
 /** The schema version this pcscfd writes. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -93,5 +96,58 @@ int store_commit(struct store *s);
  */
 int store_load(struct store *s, const struct store_clock *clock,
 	       int (*fn)(void *arg, const struct reg *r), void *arg, unsigned *expired);
+
+/* ---- Via / Record-Route signing keys (doc/signing.md) ---- */
+
+/** Most signing keys kept (a ring's worth). */
+#define STORE_SIGN_MAX SIGN_RING_MAX
+
+/** A signing key as the database holds it: the secret only sealed (seal_sign_encrypt()). */
+struct store_sign_key {
+	uint32_t id;		       /**< key ID, not 0 */
+	uint64_t created;	       /**< wall-clock seconds */
+	uint64_t expires;	       /**< wall-clock seconds */
+	uint8_t sealed[SEAL_BLOB_LEN]; /**< the secret, bound to the three above */
+};
+
+/**
+ * store_sign_put() - write a signing key (replacing one of its ID) into the open
+ * transaction (opened when none is).
+ * @s: the store.
+ * @k: the key.
+ * @return 0 or -errno
+ */
+int store_sign_put(struct store *s, const struct store_sign_key *k);
+
+/**
+ * store_sign_has() - whether the key with @k's ID, creation time and expiry is stored.
+ * @s: the store.
+ * @k: the key (its sealed secret is not looked at).
+ * @return 1, 0 or -errno
+ */
+int store_sign_has(struct store *s, const struct store_sign_key *k);
+
+/**
+ * store_sign_keep() - delete, in the open transaction, every signing key whose ID is not
+ * in @ids (the purged ones).
+ * @s: the store.
+ * @ids: the IDs to keep.
+ * @n: their number (at most STORE_SIGN_MAX; 0 deletes every key).
+ * @return the number deleted, or -errno
+ */
+int store_sign_keep(struct store *s, const uint32_t *ids, size_t n);
+
+/**
+ * store_sign_load() - every signing key, oldest first; those expired at @now are deleted
+ * instead (and counted in @expired). A row that cannot be a key of ours is an error.
+ * @s: the store.
+ * @now: wall-clock seconds.
+ * @out: the keys.
+ * @max: room in @out.
+ * @expired: set to the number of expired keys deleted.
+ * @return the number of keys, or -errno (-EINVAL: a damaged row; -ENOSPC: more than @max)
+ */
+int store_sign_load(struct store *s, uint64_t now, struct store_sign_key *out, size_t max,
+		    unsigned *expired);
 
 #endif /* PCSCF_STORE_H */

@@ -106,6 +106,16 @@ static int mock_reg_forget(void *arg, uint64_t id)
 	return 0;
 }
 
+static int mock_sign_save(void *arg, const struct sign_key_record *recs, size_t n)
+{
+	(void)arg;
+	mock.nsign_saves++;
+	mock.sent_at_sign_save = mock.nsent;
+	memcpy(mock.sign_recs, recs, n * sizeof(recs[0]));
+	mock.nsign_recs = n;
+	return 0;
+}
+
 static const struct pcscf_ops mock_ops = {
 	.send = mock_send,
 	.spi_alloc = mock_spi_alloc,
@@ -116,6 +126,7 @@ static const struct pcscf_ops mock_ops = {
 	.set_add_address = mock_set_add_address,
 	.reg_save = mock_reg_save,
 	.reg_forget = mock_reg_forget,
+	.sign_save = mock_sign_save,
 };
 
 static void mock_reset(void)

@@ -62,6 +62,10 @@ struct mock {
 	uint8_t saved_sealed[SEAL_BLOB_LEN];
 	size_t nforgotten; /**< reg_forget calls */
 	uint64_t forgotten_id;
+	size_t nsign_saves;	  /**< sign_save calls */
+	size_t sent_at_sign_save; /**< nsent when sign_save was last called */
+	struct sign_key_record sign_recs[SIGN_RING_MAX]; /**< the ring it was last given */
+	size_t nsign_recs;
 };
 
 extern struct mock mock;

@@ -7,6 +7,9 @@
  * the UE gets the caller route set on our entry. Two members of a pool (signing-pool-key):
  * one verifies the other's route set from the wrapped key alone; a tampered or expired
  * wrapped key, or a member of another pool, gets 403 (time() is wrapped to move the clock).
+ * Keys are handed to the state database before anything signed with them is sent; a
+ * logic restarted with them (pcscf_sign_restore()) verifies the dialogs of before, one
+ * restarted without them answers 403.
  * Signing off is test_proxy's business.
  */
 #include <setjmp.h>
@@ -238,6 +241,45 @@ static struct pcscf *pool_member(const char *hex, bool reg)
 	return p;
 }
 
+/* The keys saved before the INVITE they sign is sent; after a "restart" with those keys
+ * the dialog's BYE goes on, without them it gets 403 (unknown key). */
+static void test_sign_keys_saved_first_and_restored(void **state)
+{
+	struct pcscf *p = *state, *restarted, *fresh;
+	struct sign_key_record recs[SIGN_RING_MAX];
+	const char *const lines[] = {"signing 3600 86400", NULL};
+	char route[1024];
+	struct dialog d;
+	size_t n;
+
+	invite_to_ue(p, &d);
+	assert_int_equal(mock.nsign_saves, 1);
+	assert_int_equal(mock.nsign_recs, 1);
+	assert_true(mock.sent_at_sign_save < mock.nsent); /* the INVITE went after */
+	n = mock.nsign_recs;
+	memcpy(recs, mock.sign_recs, sizeof(recs));
+	snprintf(route, sizeof(route), "%s, " MT, d.rr);
+
+	restarted = logic_new(lines);
+	assert_int_equal(pcscf_sign_restore(restarted, recs, n), 1);
+	assert_int_equal(mock.nsign_saves, 0); /* the restored key is still current */
+	register_fully(restarted);
+	ue_in_dialog(restarted, "BYE", route);
+	expect_dest(sent_last(), "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	assert_int_equal(checks(restarted, SIGN_OK), 1);
+
+	fresh = logic_new(lines);
+	assert_int_equal(pcscf_sign_restore(fresh, NULL, 0), 0);
+	assert_int_equal(mock.nsign_saves, 1); /* a first start: a new key, saved */
+	register_fully(fresh);
+	ue_in_dialog(fresh, "BYE", route);
+	assert_int_equal(sent_msg(sent_last())->status, 403);
+	assert_int_equal(checks(fresh, SIGN_UNKNOWN_KEY), 1);
+	explicit_bzero(recs, sizeof(recs));
+	pcscf_free(restarted);
+	pcscf_free(fresh);
+}
+
 #define POOL_KEY  "6c6162206b6579206f6620746865206c616220706f6f6c2c2033322062797465"
 #define OTHER_KEY "6f74686572206b65793a206e6f74206f6620746869732070636f6f6c20212121"
 
@@ -295,6 +337,7 @@ int main(void)
 		T(test_sign_in_dialog_request_needs_its_route_set),
 		T(test_sign_403s_are_rate_limited),
 		T(test_sign_caller_route_set_in_200_to_ue),
+		T(test_sign_keys_saved_first_and_restored),
 		cmocka_unit_test(test_sign_pool_member_verifies_another_members_route_set),
 	};
 

@@ -1,8 +1,10 @@
 /*
  * test_store — the state database and the sealing of keys: a registration written and
  * read back whole; expired ones dropped on load; the file 0600; a damaged, foreign or
- * newer file refused with a reason; schema migration from version 1; sealed keys open
- * only with their key and associated data; the key file refused when others can read it.
+ * newer file refused with a reason; schema migration from versions 1, 2 and 3; sealed keys
+ * open only with their key and associated data; the key file refused when others can read
+ * it; signing keys written, purged and read back, never in clear on disk, a tampered or
+ * damaged one refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,13 +179,186 @@ static void test_store_migrates_and_refuses_newer(void **state)
 	(void)state;
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
 	store_free(s);
-	/* Back to version 1 (no IMPU index): opening migrates it again. */
-	test_exec("DROP INDEX registration_impu; PRAGMA user_version = 1");
+	/* Back to version 1 (no IMPU index, no impi, no signing keys): opening migrates it
+	 * again. */
+	test_exec("DROP TABLE sign_key; ALTER TABLE registration DROP COLUMN impi;"
+		  "DROP INDEX registration_impu; PRAGMA user_version = 1");
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
 	store_free(s);
 	test_exec("PRAGMA user_version = 99");
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), -EPROTO);
 	assert_non_null(strstr(why, "newer"));
+}
+
+/* A signing key record with a recognisable secret. */
+static void test_sign_rec(struct sign_key_record *rec, uint32_t id, uint64_t created,
+			  uint64_t expires)
+{
+	rec->id = id;
+	rec->created = created;
+	rec->expires = expires;
+	for (size_t i = 0; i < SIGN_KEY_LEN; i++)
+		rec->secret[i] = (uint8_t)(0x40 + i + id);
+}
+
+/* @rec sealed under @key, as pcscfd's parent seals it. */
+static void test_sign_row(const uint8_t *key, const struct sign_key_record *rec,
+			  struct store_sign_key *row)
+{
+	row->id = rec->id;
+	row->created = rec->created;
+	row->expires = rec->expires;
+	assert_int_equal(seal_sign_encrypt(key, rec, row->sealed), 0);
+}
+
+/* Whether @len bytes of @needle occur in the file @path (a missing file has nothing). */
+static bool test_file_has(const char *path, const void *needle, size_t len)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return memmem(buf, n, needle, len) != NULL;
+}
+
+static void test_store_sign_round_trip(void **state)
+{
+	const uint64_t now = 1700000000;
+	uint8_t key[SEAL_KEY_LEN];
+	struct sign_key_record recs[3], back;
+	struct store_sign_key rows[STORE_SIGN_MAX];
+	char why[256], wal[160];
+	const uint32_t keep[] = {0x1111, 0x3333};
+	unsigned expired;
+	struct store *s;
+
+	(void)state;
+	memset(key, 0x5a, sizeof(key));
+	test_sign_rec(&recs[0], 0x1111, now - 100, now + 500);
+	test_sign_rec(&recs[1], 0x2222, now - 50, now + 550); /* purged below */
+	test_sign_rec(&recs[2], 0x3333, now - 900, now - 1);  /* expired at now */
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	for (int i = 0; i < 3; i++) {
+		test_sign_row(key, &recs[i], &rows[i]);
+		assert_int_equal(store_sign_has(s, &rows[i]), 0);
+		assert_int_equal(store_sign_put(s, &rows[i]), 0);
+		assert_int_equal(store_sign_has(s, &rows[i]), 1);
+	}
+	assert_true(store_pending(s));
+	assert_int_equal(store_sign_keep(s, keep, 2), 1);
+	assert_int_equal(store_sign_has(s, &rows[1]), 0);
+	assert_int_equal(store_commit(s), 0);
+	/* Neither the database nor its journal holds a secret in clear. */
+	snprintf(wal, sizeof(wal), "%s-wal", test_path);
+	for (int i = 0; i < 3; i++) {
+		assert_false(test_file_has(test_path, recs[i].secret, SIGN_KEY_LEN));
+		assert_false(test_file_has(wal, recs[i].secret, SIGN_KEY_LEN));
+	}
+	store_free(s);
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	assert_int_equal(store_sign_load(s, now, rows, STORE_SIGN_MAX, &expired), 1);
+	assert_int_equal(expired, 1);
+	assert_int_equal(rows[0].id, 0x1111);
+	assert_int_equal(rows[0].created, now - 100);
+	assert_int_equal(rows[0].expires, now + 500);
+	memset(&back, 0, sizeof(back));
+	back.id = rows[0].id, back.created = rows[0].created, back.expires = rows[0].expires;
+	assert_int_equal(seal_sign_decrypt(key, &back, rows[0].sealed), 0);
+	assert_memory_equal(back.secret, recs[0].secret, SIGN_KEY_LEN);
+	assert_int_equal(store_sign_keep(s, NULL, 0), 1);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_sign_load(s, now, rows, STORE_SIGN_MAX, &expired), 0);
+	store_free(s);
+}
+
+static void test_store_sign_tampered_refused(void **state)
+{
+	const uint64_t now = 1700000000;
+	uint8_t key[SEAL_KEY_LEN];
+	struct sign_key_record rec, back;
+	struct store_sign_key row;
+	unsigned expired;
+	struct store *s;
+	char why[256];
+
+	(void)state;
+	memset(key, 0x5a, sizeof(key));
+	test_sign_rec(&rec, 0xabcd, now - 10, now + 100);
+	test_sign_row(key, &rec, &row);
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	assert_int_equal(store_sign_put(s, &row), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_free(s);
+
+	/* A longer life written into the row: the key no longer opens. */
+	test_exec("UPDATE sign_key SET expires = expires + 86400");
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	assert_int_equal(store_sign_load(s, now, &row, 1, &expired), 1);
+	back.id = row.id, back.created = row.created, back.expires = row.expires;
+	assert_int_equal(seal_sign_decrypt(key, &back, row.sealed), -EBADMSG);
+	/* Nor with its own times and one bit of the sealed key changed, nor as CK/IK. */
+	back.expires = now + 100;
+	row.sealed[SEAL_NONCE_LEN + 3] ^= 0x10;
+	assert_int_equal(seal_sign_decrypt(key, &back, row.sealed), -EBADMSG);
+	row.sealed[SEAL_NONCE_LEN + 3] ^= 0x10;
+	assert_int_equal(seal_sign_decrypt(key, &back, row.sealed), 0);
+	assert_int_not_equal(seal_decrypt(key, "", 0, row.sealed, back.secret), 0);
+	store_free(s);
+
+	/* A row whose sealed key has the wrong size is damaged: load fails and says which. */
+	test_exec("UPDATE sign_key SET sealed = x'00112233'");
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	assert_int_equal(store_sign_load(s, now, &row, 1, &expired), -EINVAL);
+	assert_non_null(strstr(store_error(s), "signing key 43981 is damaged"));
+	store_free(s);
+}
+
+/* A registration and a signing key written at the current version survive a migration
+ * from a file taken back to @version (as an older pcscfd left it). */
+static void test_store_migrates_from(int version)
+{
+	const struct store_clock now = {.mono_ms = 1000000, .wall_ms = 1700000000000};
+	struct store_sign_key row;
+	struct store *s = NULL;
+	unsigned expired;
+	struct reg r;
+	char why[256];
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_reg(&r, 3, now.mono_ms);
+	assert_int_equal(store_put(s, &r, &now), 0);
+	assert_int_equal(store_commit(s), 0);
+	store_free(s);
+	test_exec("DROP TABLE sign_key; PRAGMA user_version = 3");
+	if (version < 3)
+		test_exec("ALTER TABLE registration DROP COLUMN impi; PRAGMA user_version = 2");
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_nloaded = 0;
+	assert_int_equal(store_load(s, &now, test_collect, NULL, &expired), 1);
+	assert_string_equal(test_loaded[0].impu, r.impu);
+	memset(&row, 0, sizeof(row));
+	row.id = 7, row.created = 1, row.expires = 2;
+	assert_int_equal(store_sign_put(s, &row), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_sign_load(s, 1, &row, 1, &expired), 1);
+	store_free(s);
+}
+
+static void test_store_migrates_from_2(void **state)
+{
+	(void)state;
+	test_store_migrates_from(2);
+}
+
+static void test_store_migrates_from_3(void **state)
+{
+	(void)state;
+	test_store_migrates_from(3);
 }
 
 static void test_seal(void **state)
@@ -224,6 +400,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_migrates_and_refuses_newer, test_setup,
 						test_teardown),
 		cmocka_unit_test_setup_teardown(test_seal, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_sign_round_trip, test_setup,
+						test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_sign_tampered_refused, test_setup,
+						test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrates_from_2, test_setup,
+						test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrates_from_3, test_setup,
+						test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,13 @@ size_t sign_ring_count(const struct sign_ring *ring);
 uint32_t sign_ring_current_id(const struct sign_ring *ring);
 
 /**
+ * sign_ring_current_created() - when the key that signs now was made.
+ * @ring: the ring.
+ * @return wall-clock seconds, or 0 when the ring is empty.
+ */
+uint64_t sign_ring_current_created(const struct sign_ring *ring);
+
+/**
  * sign_ring_export() - copy the session keys out, oldest first, for the state layer.
  * @ring: the ring.
  * @out: the records (secrets: wipe them with explicit_bzero() once stored).

@@ -177,6 +177,11 @@ uint32_t sign_ring_current_id(const struct sign_ring *ring)
 	return ring->n_keys ? ring->keys[ring->n_keys - 1].id : 0;
 }
 
+uint64_t sign_ring_current_created(const struct sign_ring *ring)
+{
+	return ring->n_keys ? ring->keys[ring->n_keys - 1].created : 0;
+}
+
 const struct sign_key *sign_ring_find(const struct sign_ring *ring, uint32_t kid)
 {
 	for (size_t i = 0; i < ring->n_keys; i++)
