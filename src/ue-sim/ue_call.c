@@ -372,7 +372,9 @@ static void ue_call_launch(struct ue *ue, const struct ue_step *step)
 				: ue_call_new_request(ue, step, &path, &cr, to, from, route,
 						      sizeof(route));
 	if (ret == -ENOENT)
-		return ue_call_finish(ue, -1, NULL, "forge-route: no route set to alter or replay");
+		return ue_call_finish(ue, -1, NULL,
+				      "forge-route: no route set to alter or replay, or no "
+				      "wrapped key (sg-wk) in it");
 	if (ret == 0)
 		ret = sip_util_branch(branch, sizeof(branch));
 	len = ret ? ret : ue_call_write(ue, &path, &cr, branch, buf, sizeof(buf));
