@@ -27,3 +27,4 @@ tests_lab_pcscf_seed_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(CRYPTO_CFLAGS)
 tests_lab_pcscf_seed_LDADD = $(PCSCF_LOGIC_LIBS)
 EXTRA_DIST += bench/restart
 EXTRA_DIST += tests/lab/t-pcscf-signing.sh tests/lab/uesteps.sh
+EXTRA_DIST += tests/lab/t-pcscf-pool.sh
