@@ -55,7 +55,9 @@ pool_conf() {
 # pool_start NAME POOL [SIGNING] — start instance NAME (log $RUN/pcscf.log while it runs);
 # PCSCFD
 pool_start() {
-	background "$LAB_NS_PCSCF" "$RUN/pcscf.log" pcscfd -d -f "$(pool_conf "$1" "$2" "${3:-}")"
+	local conf
+	conf=$(pool_conf "$1" "$2" "${3:-}")
+	background "$LAB_NS_PCSCF" "$RUN/pcscf.log" pcscfd -d -f "$conf"
 	PCSCFD=$LAST_PID
 	wait_for_line "$RUN/pcscf.log" ready
 	note "pcscfd $1 ($PCSCFD) ready, $(grep -o 'state: .*' "$RUN/pcscf.log" | head -n 1)"
@@ -98,7 +100,8 @@ esp_packets() {
 # register_all — every UE registers (an initial registration: new SAs with this instance)
 register_all() { for n in 2 1 3; do step $n "register expect=200"; done; }
 
-ims_start "$(pool_conf a yes)"
+conf=$(pool_conf a yes)
+ims_start "$conf"
 note "pcscfd a ($PCSCFD) ready"
 for n in 1 2 3; do
 	ue_start $n --subscribers "$ROOT/etc/subscribers.example" --pcscf "[$PCSCF_ACCESS6]:5060"
