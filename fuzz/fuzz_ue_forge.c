@@ -10,9 +10,12 @@
  *
  * The first byte chooses: with its top bit set, the rest is an Ethernet frame checked
  * against fixed IPv6 and IPv4 addresses (an accepted frame must be long enough to hold the
- * headers and the SPI and sequence number read from it); otherwise the rest is a message
- * and the byte's low bits pick a forge-via mode. The result must fit the buffer, "off" must
- * change nothing, an extra Via adds exactly its text, drop-below only removes.
+ * headers and the SPI and sequence number read from it); with the next bit (0x40), the rest
+ * is a route set (Record-Route entries as received, one a line) under every forge-route
+ * mode: "off" gives the route set as is, wrapped-key changes exactly one character of it or
+ * refuses; otherwise the rest is a message and the byte's low bits pick a forge-via mode.
+ * The result must fit the buffer, "off" must change nothing, an extra Via adds exactly its
+ * text, drop-below only removes.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "ue-sim/ue_dialog.h"
 #include "ue-sim/ue_forge.h"
 
 #define FUZZ_ROOM 512 /* more than any forged Via adds */
@@ -77,12 +81,57 @@ static void fuzz_via(int mode, const uint8_t *msg, size_t len)
 		fuzz_fail("drop-below did not remove anything");
 }
 
+/* The route set in @text, one entry a line, into @d (entries too long are cut). */
+static void fuzz_dialog(struct ue_dialog *d, const uint8_t *text, size_t len)
+{
+	size_t at = 0, n;
+
+	memset(d, 0, sizeof(*d));
+	while (at < len && d->n_route < UE_DIALOG_MAX_ROUTES) {
+		const uint8_t *nl = memchr(text + at, '\n', len - at);
+
+		n = (nl ? (size_t)(nl - text) : len) - at;
+		if (n >= UE_DIALOG_STR_MAX)
+			n = UE_DIALOG_STR_MAX - 1;
+		memcpy(d->route[d->n_route], text + at, n);
+		d->route[d->n_route++][n] = '\0'; /* a NUL inside cuts the entry short */
+		at = nl ? (size_t)(nl - text) + 1 : len;
+	}
+}
+
+static void fuzz_route(const uint8_t *text, size_t len)
+{
+	static char honest[UE_DIALOG_MAX_ROUTES * (UE_DIALOG_STR_MAX + 2)], forged[sizeof(honest)];
+	static struct ue_dialog d;
+	int mode, n, m;
+	size_t i, diff = 0;
+
+	fuzz_dialog(&d, text, len);
+	n = ue_forge_route_value(UE_FORGE_ROUTE_OFF, &d, NULL, honest, sizeof(honest));
+	if (n < 0 || (size_t)n != strlen(honest))
+		fuzz_fail("forge-route off: no route set, or a wrong length");
+	for (mode = UE_FORGE_ROUTE_ALTER; mode <= UE_FORGE_ROUTE_WRAPPED_KEY; mode++) {
+		m = ue_forge_route_value(mode, &d, &d, forged, sizeof(forged));
+		if (m >= 0 && (size_t)m != strlen(forged))
+			fuzz_fail("forge-route: the length returned is not the value's");
+	}
+	m = ue_forge_route_value(UE_FORGE_ROUTE_WRAPPED_KEY, &d, NULL, forged, sizeof(forged));
+	if (m < 0)
+		return;
+	for (i = 0; i < (size_t)n && m == n; i++)
+		diff += forged[i] != honest[i];
+	if (m != n || diff != 1)
+		fuzz_fail("forge-route wrapped-key changed something else than one character");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size - 1 > sizeof(fuzz_buf) - FUZZ_ROOM)
 		return 0;
 	if (data[0] & 0x80)
 		fuzz_frame(data + 1, size - 1);
+	else if (data[0] & 0x40)
+		fuzz_route(data + 1, size - 1);
 	else
 		fuzz_via(data[0] % 7, data + 1, size - 1);
 	return 0;

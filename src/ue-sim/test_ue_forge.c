@@ -1,7 +1,8 @@
 /*
  * test_ue_forge.c — what a hostile ue-sim sends: the Vias of its answers under each
- * forge-via mode, the Route of its in-dialog requests under each forge-route mode, and the
- * ESP frames capture-esp keeps.
+ * forge-via mode, the Route of its in-dialog requests under each forge-route mode (the
+ * wrapped key it tampers with still decodes, and only its ciphertext differs), and the ESP
+ * frames capture-esp keeps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/codec.h"
 #include "sip/sip_msg.h"
 #include "ue-sim/ue_dialog.h"
 #include "ue-sim/ue_forge.h"
@@ -165,6 +167,69 @@ static void test_ue_forge_route_modes(void **state)
 	assert_int_equal(ue_forge_route_value(UE_FORGE_ROUTE_ALTER, d, o, buf, 20), -ENOSPC);
 }
 
+/* A wrapped-key token as a pool member writes it (doc/signing.md): version, key ID,
+ * creation time, nonce, wrapped key, tag; 73 bytes, 98 characters. */
+#define WK_BYTES 73
+static void wrapped_key_token(uint8_t raw[WK_BYTES], char *text, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < WK_BYTES; i++)
+		raw[i] = (uint8_t)(i * 37 + 1);
+	raw[0] = 1;
+	assert_int_equal(codec_base64url_encode(raw, WK_BYTES, text, size), 0);
+	assert_int_equal(strlen(text), 98);
+}
+
+static void test_ue_forge_route_wrapped_key(void **state)
+{
+	const char *entries[] = {NULL, "<sip:scscf.ims.test;lr>"};
+	char wk[128], first[256], honest[512], forged[512];
+	uint8_t raw[WK_BYTES], seen[WK_BYTES + 2];
+	const char *tok;
+	struct ue_dialog *d;
+	size_t i;
+	int n;
+
+	(void)state;
+	wrapped_key_token(raw, wk, sizeof(wk));
+	snprintf(first, sizeof(first), "<sip:[2001:db8:a::1]:5064;lr;sg-rs=abc;sg-wk=%s>", wk);
+	entries[0] = first;
+	d = dialog(entries, 2);
+	n = ue_forge_route_value(UE_FORGE_ROUTE_OFF, d, NULL, honest, sizeof(honest));
+	assert_int_equal(
+		ue_forge_route_value(UE_FORGE_ROUTE_WRAPPED_KEY, d, NULL, forged, sizeof(forged)),
+		n);
+	/* one character changed, the one UE_FORGE_WK_CHAR into the token */
+	tok = strstr(forged, ";sg-wk=") + strlen(";sg-wk=");
+	for (i = 0; i < (size_t)n; i++)
+		if (forged[i] != honest[i])
+			assert_ptr_equal(forged + i, tok + UE_FORGE_WK_CHAR);
+	assert_int_not_equal(tok[UE_FORGE_WK_CHAR], wk[UE_FORGE_WK_CHAR]);
+	/* it still decodes; version, key ID, time, nonce and tag are the same: only the GCM
+	 * ciphertext (bytes 25-56) differs */
+	assert_int_equal(codec_base64url_decode(tok, 98, seen, sizeof(seen)), WK_BYTES);
+	assert_memory_equal(seen, raw, 25);
+	assert_memory_not_equal(seen + 25, raw + 25, 32);
+	assert_memory_equal(seen + 57, raw + 57, WK_BYTES - 57);
+	/* no wrapped key (a member without a pool key), or one cut short */
+	entries[0] = "<sip:[2001:db8:a::1]:5064;lr;sg-rs=abc>";
+	d = dialog(entries, 2);
+	assert_int_equal(
+		ue_forge_route_value(UE_FORGE_ROUTE_WRAPPED_KEY, d, NULL, forged, sizeof(forged)),
+		-ENOENT);
+	wk[UE_FORGE_WK_CHAR] = '\0';
+	snprintf(first, sizeof(first), "<sip:[2001:db8:a::1]:5064;lr;sg-wk=%s>", wk);
+	entries[0] = first;
+	d = dialog(entries, 1);
+	assert_int_equal(
+		ue_forge_route_value(UE_FORGE_ROUTE_WRAPPED_KEY, d, NULL, forged, sizeof(forged)),
+		-ENOENT);
+	assert_int_equal(ue_forge_route_parse("wrapped-key", &n), 0);
+	assert_int_equal(n, UE_FORGE_ROUTE_WRAPPED_KEY);
+	assert_string_equal(ue_forge_route_name(n), "wrapped-key");
+}
+
 static void addr6(struct sockaddr_storage *ss, const char *text)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -205,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_ue_forge_via_extra_and_dropped),
 		cmocka_unit_test(test_ue_forge_via_refusals),
 		cmocka_unit_test(test_ue_forge_route_modes),
+		cmocka_unit_test(test_ue_forge_route_wrapped_key),
 		cmocka_unit_test(test_ue_forge_esp_frame),
 	};
 

@@ -201,8 +201,11 @@ static void test_ue_step_hostile_steps(void **state)
 	assert_int_equal(s.forge, UE_FORGE_VIA_EXTRA_TOP);
 	assert_int_equal(ue_step_parse("forge-route replay", &s, NULL, 0), 0);
 	assert_int_equal(s.forge, UE_FORGE_ROUTE_REPLAY);
+	assert_int_equal(ue_step_parse("ue3 forge-route wrapped-key", &s, NULL, 0), 0);
+	assert_int_equal(s.forge, UE_FORGE_ROUTE_WRAPPED_KEY);
 	parse_bad("forge-via sideways", "forge-via: off, branch");
 	parse_bad("forge-route", "missing argument");
+	parse_bad("forge-route sg-wk", "replay or wrapped-key");
 	parse_bad("replay-esp count=0", "count");
 	parse_bad("plaintext sport=70000", "sport");
 }

@@ -158,12 +158,18 @@ static void ue_call_unlink(struct ue *ue, struct ue_dialog *d)
 	ue_dialog_free(d);
 }
 
-/* The ACK of an INVITE's final response: in the dialog for a 2xx, else in the transaction. */
+/*
+ * The ACK of an INVITE's final response: in the dialog for a 2xx (@d), else in the
+ * transaction (RFC 3261 §17.1.1.3): the request's Request-URI, Call-ID, From, Route and
+ * branch, the response's To. A re-INVITE's request came from its dialog (ue->call.dialog).
+ */
 static void ue_call_ack(struct ue *ue, struct ue_txn *txn, const struct sip_msg *resp,
 			const struct ue_dialog *d)
 {
 	char buf[UE_MSG_MAX], branch[SIP_UTIL_BRANCH_SIZE], from[UE_URI_MAX + 2];
 	char to[UE_URI_MAX + 2], route[1024], tag[UE_DIALOG_STR_MAX];
+	const struct ue_dialog *in = d ? d : ue->call.dialog;
+	struct ue_callop *c = &ue->call;
 	struct ue_call_req cr = {.method = "ACK",
 				 .from = from,
 				 .to = to,
@@ -173,24 +179,25 @@ static void ue_call_ack(struct ue *ue, struct ue_txn *txn, const struct sip_msg 
 	struct sip_str t;
 	int len;
 
+	if (in) {
+		snprintf(from, sizeof(from), "<%s>", in->local_uri);
+		snprintf(to, sizeof(to), "<%s>", in->remote_uri);
+		cr.ruri = in->remote_target, cr.from_tag = in->local_tag, cr.call_id = in->call_id;
+	} else {
+		snprintf(from, sizeof(from), "<%s>", ue->id.impu);
+		snprintf(to, sizeof(to), "<%s>", c->ruri);
+		cr.ruri = c->ruri, cr.from_tag = c->from_tag, cr.call_id = c->call_id;
+	}
 	if (d) {
-		snprintf(from, sizeof(from), "<%s>", d->local_uri);
-		snprintf(to, sizeof(to), "<%s>", d->remote_uri);
 		snprintf(tag, sizeof(tag), "%s", d->remote_tag);
-		cr.ruri = d->remote_target, cr.from_tag = d->local_tag, cr.call_id = d->call_id;
 		if (ue_dialog_route_value(d, route, sizeof(route)) < 0 ||
 		    sip_util_branch(branch, sizeof(branch)) != 0)
 			return;
 	} else {
-		struct ue_callop *c = &ue->call;
-
-		snprintf(from, sizeof(from), "<%s>", ue->id.impu);
-		snprintf(to, sizeof(to), "<%s>", c->ruri);
 		if (sip_msg_to_tag(resp, &t) != 0 || t.len >= sizeof(tag))
 			t.len = 0;
 		snprintf(tag, sizeof(tag), "%.*s", (int)t.len, t.s);
 		cr.to_tag = t.len ? tag : NULL;
-		cr.ruri = c->ruri, cr.from_tag = c->from_tag, cr.call_id = c->call_id;
 		snprintf(route, sizeof(route), "%s", c->route);
 		snprintf(branch, sizeof(branch), "%s", txn->branch);
 	}
@@ -304,6 +311,7 @@ static int ue_call_dialog_request(struct ue *ue, struct ue_dialog *d, struct ue_
 				   route_size);
 	if (ret < 0)
 		return ret;
+	snprintf(ue->call.route, sizeof(ue->call.route), "%s", route); /* for a non-2xx ACK */
 	ue->call.cseq = ++d->local_cseq;
 	cr->ruri = d->remote_target, cr->to = to, cr->to_tag = d->remote_tag, cr->from = from;
 	cr->from_tag = d->local_tag, cr->call_id = d->call_id, cr->cseq = d->local_cseq;
@@ -372,7 +380,9 @@ static void ue_call_launch(struct ue *ue, const struct ue_step *step)
 				: ue_call_new_request(ue, step, &path, &cr, to, from, route,
 						      sizeof(route));
 	if (ret == -ENOENT)
-		return ue_call_finish(ue, -1, NULL, "forge-route: no route set to alter or replay");
+		return ue_call_finish(ue, -1, NULL,
+				      "forge-route: no route set to alter or replay, or no "
+				      "wrapped key (sg-wk) in it");
 	if (ret == 0)
 		ret = sip_util_branch(branch, sizeof(branch));
 	len = ret ? ret : ue_call_write(ue, &path, &cr, branch, buf, sizeof(buf));

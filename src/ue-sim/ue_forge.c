@@ -26,7 +26,10 @@
 static const char *const ue_forge_via_names[] = {
 	"off", "branch", "host", "port", "extra-top", "extra-below", "drop-below",
 };
-static const char *const ue_forge_route_names[] = {"off", "alter", "drop", "replay"};
+static const char *const ue_forge_route_names[] = {"off", "alter", "drop", "replay", "wrapped-key"};
+
+#define UE_FORGE_N_VIA	 (sizeof(ue_forge_via_names) / sizeof(ue_forge_via_names[0]))
+#define UE_FORGE_N_ROUTE (sizeof(ue_forge_route_names) / sizeof(ue_forge_route_names[0]))
 
 static int ue_forge_lookup(const char *const *names, size_t n, const char *name, int *mode)
 {
@@ -42,22 +45,22 @@ static int ue_forge_lookup(const char *const *names, size_t n, const char *name,
 
 int ue_forge_via_parse(const char *name, int *mode)
 {
-	return ue_forge_lookup(ue_forge_via_names, 7, name, mode);
+	return ue_forge_lookup(ue_forge_via_names, UE_FORGE_N_VIA, name, mode);
 }
 
 int ue_forge_route_parse(const char *name, int *mode)
 {
-	return ue_forge_lookup(ue_forge_route_names, 4, name, mode);
+	return ue_forge_lookup(ue_forge_route_names, UE_FORGE_N_ROUTE, name, mode);
 }
 
 const char *ue_forge_via_name(int mode)
 {
-	return mode >= 0 && mode < 7 ? ue_forge_via_names[mode] : "?";
+	return mode >= 0 && (size_t)mode < UE_FORGE_N_VIA ? ue_forge_via_names[mode] : "?";
 }
 
 const char *ue_forge_route_name(int mode)
 {
-	return mode >= 0 && mode < 4 ? ue_forge_route_names[mode] : "?";
+	return mode >= 0 && (size_t)mode < UE_FORGE_N_ROUTE ? ue_forge_route_names[mode] : "?";
 }
 
 /* ---- Via ---- */
@@ -233,6 +236,34 @@ int ue_forge_via_apply(char *buf, size_t len, size_t size, int mode)
 
 /* ---- Route ---- */
 
+/* Whether @c is a base64url character (the alphabet of every signing token). */
+static bool ue_forge_is_b64url(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_';
+}
+
+/*
+ * Change one character inside the wrapped key of the first sg-wk token in @buf (a Route
+ * value): another base64url character, so the token still decodes and only the pool
+ * member's GCM check can tell. -ENOENT when there is no token that long.
+ */
+static int ue_forge_wrapped_key(char *buf)
+{
+	char *wk = strstr(buf, ";sg-wk="), *c;
+	size_t n;
+
+	if (!wk)
+		return -ENOENT;
+	wk += strlen(";sg-wk=");
+	for (n = 0; ue_forge_is_b64url(wk[n]); n++)
+		;
+	if (n <= UE_FORGE_WK_CHAR)
+		return -ENOENT;
+	c = wk + UE_FORGE_WK_CHAR;
+	*c = *c == 'A' ? 'B' : 'A';
+	return 0;
+}
+
 int ue_forge_route_value(int mode, const struct ue_dialog *d, const struct ue_dialog *other,
 			 char *buf, size_t size)
 {
@@ -261,6 +292,11 @@ int ue_forge_route_value(int mode, const struct ue_dialog *d, const struct ue_di
 		n = ue_forge_splice(buf, (size_t)n + 1, size,
 				    close ? (size_t)(close - buf) : (size_t)n, 0, ";x-forged");
 		return n < 0 ? n : n - 1; /* the splice moved the terminating NUL along */
+	case UE_FORGE_ROUTE_WRAPPED_KEY:
+		n = ue_dialog_route_value(d, buf, size);
+		if (n >= 0 && ue_forge_wrapped_key(buf) < 0)
+			n = -ENOENT;
+		return n;
 	default:
 		return ue_dialog_route_value(d, buf, size);
 	}

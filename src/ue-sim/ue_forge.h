@@ -26,11 +26,17 @@ enum ue_forge_via {
 
 /** How the UE's in-dialog requests alter their Route (forge-route). */
 enum ue_forge_route {
-	UE_FORGE_ROUTE_OFF = 0, /**< honest: the dialog's route set */
-	UE_FORGE_ROUTE_ALTER,	/**< the last entry's URI gets a parameter ";x-forged" */
-	UE_FORGE_ROUTE_DROP,	/**< no Route header at all */
-	UE_FORGE_ROUTE_REPLAY,	/**< the route set of another dialog of the UE */
+	UE_FORGE_ROUTE_OFF = 0,	    /**< honest: the dialog's route set */
+	UE_FORGE_ROUTE_ALTER,	    /**< the last entry's URI gets a parameter ";x-forged" */
+	UE_FORGE_ROUTE_DROP,	    /**< no Route header at all */
+	UE_FORGE_ROUTE_REPLAY,	    /**< the route set of another dialog of the UE */
+	UE_FORGE_ROUTE_WRAPPED_KEY, /**< one character of the sg-wk token's wrapped key changed */
 };
+
+/** Where forge-route wrapped-key changes the sg-wk token: a character inside the wrapped
+ * key's GCM ciphertext (bytes 25-56 of the token, doc/signing.md), so the token still
+ * parses and names the same key ID and creation time, and only the GCM tag check fails. */
+#define UE_FORGE_WK_CHAR 60
 
 /** The host a forged Via names (TEST-NET-2, RFC 5737; RFC 3849 for IPv6). */
 #define UE_FORGE_HOST4 "198.51.100.66"
@@ -46,7 +52,7 @@ int ue_forge_via_parse(const char *name, int *mode);
 
 /**
  * ue_forge_route_parse() - a forge-route mode from its name.
- * @name: "off", "alter", "drop" or "replay".
+ * @name: "off", "alter", "drop", "replay" or "wrapped-key".
  * @mode: receives an enum ue_forge_route.
  * @return 0 or -EINVAL.
  */
@@ -84,8 +90,8 @@ int ue_forge_via_apply(char *buf, size_t len, size_t size, int mode);
  * @other: another dialog of the UE (for replay), or NULL.
  * @buf: receives the value ("" for no Route header).
  * @size: its size.
- * @return its length, or -ENOENT (nothing to alter, no other dialog with a route set),
- * -ENOSPC.
+ * @return its length, or -ENOENT (nothing to alter, no other dialog with a route set, no
+ * sg-wk token of at least UE_FORGE_WK_CHAR + 1 characters), -ENOSPC.
  */
 int ue_forge_route_value(int mode, const struct ue_dialog *d, const struct ue_dialog *other,
 			 char *buf, size_t size);

@@ -268,7 +268,8 @@ static int ue_step_args(struct ue_step *s, char **args, unsigned n, char *why, s
 	case UE_STEP_FORGE_ROUTE:
 		return ue_forge_route_parse(args[0], &s->forge)
 			       ? ue_step_why(why, why_size,
-					     "forge-route: off, alter, drop or replay")
+					     "forge-route: off, alter, drop, replay or "
+					     "wrapped-key")
 			       : 0;
 	default:
 		break;

@@ -28,3 +28,4 @@ tests_lab_pcscf_seed_LDADD = $(PCSCF_LOGIC_LIBS)
 EXTRA_DIST += bench/restart
 EXTRA_DIST += tests/lab/t-pcscf-signing.sh tests/lab/uesteps.sh
 EXTRA_DIST += tests/lab/t-pcscf-signing-restart.sh
+EXTRA_DIST += tests/lab/t-pcscf-pool.sh
