@@ -29,6 +29,7 @@ src_pcscf_libpcscf_logic_a_SOURCES = \
 	src/pcscf/reg.h src/pcscf/reg.c \
 	src/pcscf/txn.h src/pcscf/txn.c \
 	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c src/pcscf/proxy_sign.c \
+	src/pcscf/dereg.c \
 	src/pcscf/store.h src/pcscf/store.c
 src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(SQLITE_CFLAGS)
 PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sign/libpcscf-sign.a \

@@ -119,6 +119,28 @@ static void register_contact(const struct sip_msg *msg, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)na.uri.len, na.uri.s);
 }
 
+/* The username of the first Digest Authorization: the IMPI (TS 24.229 §5.1.1.2.1); empty
+ * when there is none, or when it could not be quoted back as it came (dereg.c does). */
+static void register_impi(const struct sip_msg *msg, char *out, size_t size)
+{
+	struct sip_auth_param u;
+	struct sip_hdr_iter it;
+	struct sip_str v, scheme;
+
+	out[0] = '\0';
+	for (int i = sip_msg_find(msg, SIP_HDR_AUTHORIZATION, 0); i >= 0 && !out[0];
+	     i = sip_msg_find(msg, SIP_HDR_AUTHORIZATION, (size_t)i + 1)) {
+		v = sip_msg_hdr_value(msg, (size_t)i);
+		if (sip_hdr_auth_begin(&it, v.s, v.len, &scheme) < 0 ||
+		    !sip_str_caseeq(scheme, "Digest") ||
+		    sip_hdr_auth_find(v.s, v.len, "username", &u) != 1 || !u.value.len ||
+		    u.value.len >= size || memchr(u.value.s, '\\', u.value.len) ||
+		    memchr(u.value.s, '"', u.value.len))
+			continue;
+		snprintf(out, size, "%.*s", (int)u.value.len, u.value.s);
+	}
+}
+
 static int register_path(struct pcscf *p, const struct sip_msg *msg)
 {
 	int i = sip_msg_find(msg, SIP_HDR_PATH, 0);
@@ -162,6 +184,7 @@ static void register_forward(struct pcscf *p, const struct pcscf_in *in, enum tx
 	x->pending_id = pending_id;
 	x->reg_id = reg_id;
 	register_contact(in->msg, x->contact, sizeof(x->contact));
+	register_impi(in->msg, x->impi, sizeof(x->impi));
 	fwd_send_edited(p, &to);
 }
 
@@ -470,6 +493,8 @@ static void register_update(struct pcscf *p, struct reg *r, const struct sip_msg
 		snprintf(r->impu, sizeof(r->impu), "%.*s", (int)na.uri.len, na.uri.s);
 	if (x->contact[0] && strcmp(x->contact, "*") != 0)
 		snprintf(r->contact, sizeof(r->contact), "%s", x->contact);
+	if (x->impi[0])
+		snprintf(r->impi, sizeof(r->impi), "%s", x->impi);
 	register_join(msg, SIP_HDR_P_ASSOCIATED_URI, r->assoc, sizeof(r->assoc));
 	register_join(msg, SIP_HDR_SERVICE_ROUTE, r->service_route, sizeof(r->service_route));
 	r->proto = x->back.proto;

@@ -38,6 +38,8 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" sealed BLOB NOT NULL, PRIMARY KEY (reg_id, slot));",
 	/* 2: pcscfctl looks registrations up by IMPU. */
 	"CREATE INDEX registration_impu ON registration(impu);",
+	/* 3: the IMPI, for the de-REGISTER of pcscfctl deregister ('': not told). */
+	"ALTER TABLE registration ADD COLUMN impi TEXT NOT NULL DEFAULT '';",
 };
 
 enum store_stmt {
@@ -49,7 +51,7 @@ enum store_stmt {
 };
 
 static const char *const store_sql[STORE_STMT_COUNT] = {
-	[STORE_PUT_REG] = "INSERT OR REPLACE INTO registration VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	[STORE_PUT_REG] = "INSERT OR REPLACE INTO registration VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_PUT_SET] = "INSERT INTO sa_set VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_DEL_SETS] = "DELETE FROM sa_set WHERE reg_id = ?",
@@ -331,6 +333,7 @@ static int store_put_reg(struct store *s, const struct reg *r, const struct stor
 	store_bind_addr(st, col++, &r->last_addr);
 	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
 		sqlite3_bind_int64(st, col++, times[i]);
+	store_bind_text(st, col, r->impi);
 	return store_step(s, STORE_PUT_REG);
 }
 
@@ -458,6 +461,7 @@ static int store_read_reg(sqlite3_stmt *st, struct reg *r, const struct store_cl
 	r->expires_ms = store_to_mono(sqlite3_column_int64(st, 8), c);
 	r->delete_ms = store_to_mono(sqlite3_column_int64(st, 9), c);
 	r->old_until_ms = store_to_mono(sqlite3_column_int64(st, 10), c);
+	store_col_text(st, 11, r->impi, sizeof(r->impi));
 	return store_col_addr(st, 7, &r->last_addr);
 }
 

@@ -22,7 +22,7 @@
 #include "pcscf/reg.h"
 
 /** The schema version this pcscfd writes. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 

@@ -1,7 +1,8 @@
 /*
  * test_store — the state database and the sealing of keys: a registration written and
  * read back whole; expired ones dropped on load; the file 0600; a damaged, foreign or
- * newer file refused with a reason; schema migration from version 1; sealed keys open
+ * newer file refused with a reason; schema migration from versions 1 and 2 (a version-2
+ * registration comes back without its IMPI, and keeps one written later); sealed keys open
  * only with their key and associated data; the key file refused when others can read it.
  */
 #include <setjmp.h>
@@ -49,6 +50,7 @@ static void test_reg(struct reg *r, uint64_t id, uint64_t now)
 	memset(r, 0, sizeof(*r));
 	r->id = id;
 	snprintf(r->impu, sizeof(r->impu), "sip:ue%llu@ims.test", (unsigned long long)id);
+	snprintf(r->impi, sizeof(r->impi), "ue%llu@ims.test", (unsigned long long)id);
 	snprintf(r->contact, sizeof(r->contact), "sip:ue@[2001:db8:1:1::10]:5070");
 	snprintf(r->service_route, sizeof(r->service_route), "<sip:orig@scscf.ims.test;lr>");
 	snprintf(r->call_id, sizeof(r->call_id), "call-%llu", (unsigned long long)id);
@@ -116,6 +118,7 @@ static void test_store_round_trip(void **state)
 	assert_int_equal(test_nloaded, 1);
 	assert_int_equal(test_loaded[0].id, 7);
 	assert_string_equal(test_loaded[0].impu, r.impu);
+	assert_string_equal(test_loaded[0].impi, r.impi);
 	assert_string_equal(test_loaded[0].service_route, r.service_route);
 	assert_int_equal(test_loaded[0].expires_ms, later.mono_ms + 600000 - 60000);
 	assert_int_equal(test_loaded[0].cur.reqid, r.cur.reqid);
@@ -176,13 +179,47 @@ static void test_store_migrates_and_refuses_newer(void **state)
 	(void)state;
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
 	store_free(s);
-	/* Back to version 1 (no IMPU index): opening migrates it again. */
-	test_exec("DROP INDEX registration_impu; PRAGMA user_version = 1");
+	/* Back to version 1 (no IMPU index, no IMPI): opening migrates it again. */
+	test_exec("DROP INDEX registration_impu; ALTER TABLE registration DROP COLUMN impi;"
+		  "PRAGMA user_version = 1");
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
 	store_free(s);
 	test_exec("PRAGMA user_version = 99");
 	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), -EPROTO);
 	assert_non_null(strstr(why, "newer"));
+}
+
+/* A version-2 file (no impi column) with a registration in it, as an older pcscfd left it. */
+static void test_store_migrates_version_2_rows(void **state)
+{
+	const struct store_clock now = {.mono_ms = 1000000, .wall_ms = 1700000000000};
+	struct store *s = NULL;
+	unsigned expired;
+	struct reg r;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_reg(&r, 5, now.mono_ms);
+	assert_int_equal(store_put(s, &r, &now), 0);
+	store_free(s);
+	test_exec("ALTER TABLE registration DROP COLUMN impi; PRAGMA user_version = 2");
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_nloaded = 0;
+	assert_int_equal(store_load(s, &now, test_collect, NULL, &expired), 1);
+	assert_int_equal(test_loaded[0].id, 5);
+	assert_string_equal(test_loaded[0].impu, r.impu);
+	assert_string_equal(test_loaded[0].impi, ""); /* unknown: pcscfctl deregister says so */
+	assert_int_equal(test_loaded[0].cur.reqid, r.cur.reqid);
+	assert_int_equal(store_put(s, &r, &now), 0); /* the next REGISTER brings it */
+	store_free(s);
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_nloaded = 0;
+	assert_int_equal(store_load(s, &now, test_collect, NULL, &expired), 1);
+	assert_string_equal(test_loaded[0].impi, "ue5@ims.test");
+	store_free(s);
 }
 
 static void test_seal(void **state)
@@ -222,6 +259,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_refuses_open_mode, test_setup,
 						test_teardown),
 		cmocka_unit_test_setup_teardown(test_store_migrates_and_refuses_newer, test_setup,
+						test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrates_version_2_rows, test_setup,
 						test_teardown),
 		cmocka_unit_test_setup_teardown(test_seal, test_setup, test_teardown),
 	};
