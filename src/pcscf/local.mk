@@ -74,6 +74,14 @@ src_pcscf_test_proxy_SOURCES = src/pcscf/test_proxy.c src/pcscf/test_harness.c \
 src_pcscf_test_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
 
+# pcscfctl deregister: the de-REGISTER pcscfd sends to the S-CSCF.
+check_PROGRAMS += src/pcscf/test_dereg
+TESTS += src/pcscf/test_dereg
+src_pcscf_test_dereg_SOURCES = src/pcscf/test_dereg.c src/pcscf/test_harness.c \
+	src/pcscf/test_harness.h
+src_pcscf_test_dereg_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_dereg_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+
 # With "signing" on (doc/signing.md): the proxy's signing steps.
 check_PROGRAMS += src/pcscf/test_sign_proxy
 TESTS += src/pcscf/test_sign_proxy
