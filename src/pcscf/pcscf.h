@@ -74,6 +74,7 @@ struct pcscf_stats {
 	uint64_t drop_no_reg;	   /**< protected messages from no registration */
 	uint64_t drop_no_txn;	   /**< responses that match no transaction of ours */
 	uint64_t drop_other;	   /**< anything else dropped (no route, send failed, ...) */
+	uint64_t absorbed;	   /**< REGISTER retransmissions not forwarded (answer pending) */
 	uint64_t sets_installed;   /**< SA sets installed */
 	uint64_t sets_deleted;	   /**< SA sets deleted */
 	uint64_t addresses_added;  /**< further UE addresses given SAs */

@@ -121,6 +121,9 @@ int fwd_send_edited(struct pcscf *p, const struct pcscf_peer *to);
 int fwd_send(struct pcscf *p, const struct pcscf_peer *to, const char *buf, size_t len);
 /** Add a transaction for a forwarded request (it keeps the sent-by of our Via). */
 struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *branch, bool to_ue);
+/** The transaction a request received would be forwarded under (the same top Via,
+ *  Call-ID and CSeq: a retransmission finds its original's), or NULL. */
+struct txn *fwd_txn_of(struct pcscf *p, const struct sip_msg *msg);
 /** Whether a response's top Via (ours by its branch) has the sent-by we put in our Via for
  *  @x: host and port (RFC 3261 §18.1.2); a mismatch means the response is not ours. */
 bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via);

@@ -111,6 +111,7 @@ static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct c
 		{"drop_no_registration", st.drop_no_reg},
 		{"drop_no_transaction", st.drop_no_txn},
 		{"drop_other", st.drop_other},
+		{"register_retransmissions_absorbed", st.absorbed},
 		{"sets_installed", st.sets_installed},
 		{"sets_deleted", st.sets_deleted},
 		{"addresses_added", st.addresses_added},

@@ -388,6 +388,8 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 		p->st.drop_other++;
 		return;
 	}
+	if (msg->status >= 200)
+		x->answered = true;
 	if (x->kind == TXN_DEREGISTER)
 		dereg_response(p, in, x); /* ours: it goes no further */
 	else if (x->kind != TXN_PLAIN && msg->cseq_method == SIP_METHOD_REGISTER)

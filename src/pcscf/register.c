@@ -239,11 +239,28 @@ static int register_read_offer(struct pcscf *p, const struct pcscf_in *in, struc
 	return ret ? -EINVAL : 0;
 }
 
+/* A UE's retransmission of a REGISTER still waiting for the S-CSCF's final response is
+ * absorbed (RFC 3261 §17.2.2, §16.6): forwarded, every copy would be challenged anew, each
+ * 401 with new keys and a new SA set. Once answered, a copy goes on as a new attempt. */
+static bool register_absorbed(struct pcscf *p, const struct pcscf_in *in)
+{
+	const struct txn *x = fwd_txn_of(p, in->msg);
+
+	if (!x || x->answered || !x->to_ue || x->kind == TXN_PLAIN)
+		return false;
+	p->st.absorbed++;
+	log_debug("REGISTER retransmission absorbed (Call-ID %.*s, CSeq %u)",
+		  (int)sip_msg_call_id(in->msg).len, sip_msg_call_id(in->msg).s, in->msg->cseq);
+	return true;
+}
+
 void register_unprotected(struct pcscf *p, const struct pcscf_in *in)
 {
 	struct reg_sa sa;
 	int ret;
 
+	if (register_absorbed(p, in))
+		return;
 	if (!register_has_option(in->msg, SIP_HDR_REQUIRE, "sec-agree") &&
 	    !register_has_option(in->msg, SIP_HDR_PROXY_REQUIRE, "sec-agree")) {
 		/* RFC 3329 §2.3.1; sec-agree optional is not offered yet: see pcscfd(8). */
@@ -290,6 +307,8 @@ void register_protected(struct pcscf *p, const struct pcscf_in *in, struct reg *
 	struct reg_sa offer;
 	int ret;
 
+	if (register_absorbed(p, in))
+		return;
 	if (verdict != 1) {
 		register_verify_failed(p, in, which == REG_SA_PENDING ? pd : NULL, sa, verdict);
 		return;

@@ -51,7 +51,8 @@ struct txn {
 	char contact[REG_URI_MAX]; /**< REGISTER: the Contact URI ("*" for all) */
 	char impi[REG_URI_MAX];	   /**< REGISTER: the Authorization username (empty: none) */
 	uint64_t expires_ms;
-	uint8_t sign; /**< enum txn_sign bits: what was signed on the request */
+	uint8_t sign;  /**< enum txn_sign bits: what was signed on the request */
+	bool answered; /**< a final response came (retransmissions are no longer absorbed) */
 };
 
 /** The table. */
