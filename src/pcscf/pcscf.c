@@ -243,8 +243,23 @@ const struct reg *pcscf_registrations(const struct pcscf *p)
 	return p->store.regs;
 }
 
+/* What the S-CSCF was told about @r: a de-REGISTER when its IMPI is known. */
+static enum pcscf_dereg_told pcscf_dereg_tell(struct pcscf *p, const struct reg *r)
+{
+	int ret = dereg_send(p, r);
+
+	if (ret == -ENODATA)
+		log_warn("%s: IMPI unknown (restored from an older state database): the S-CSCF "
+			 "is not told",
+			 r->impu);
+	return ret == 0		 ? PCSCF_DEREG_TOLD
+	       : ret == -ENODATA ? PCSCF_DEREG_NO_IMPI
+				 : PCSCF_DEREG_SEND_FAILED;
+}
+
 int pcscf_deregister(struct pcscf *p, const char *impu, pcscf_dereg_fn *fn, void *arg)
 {
+	enum pcscf_dereg_told told;
 	struct reg *r, *next;
 	int n = 0;
 
@@ -253,15 +268,7 @@ int pcscf_deregister(struct pcscf *p, const char *impu, pcscf_dereg_fn *fn, void
 		if (strcasecmp(r->impu, impu) != 0)
 			continue;
 		/* Told first, then gone: the SAs do not wait for the S-CSCF's answer. */
-		int ret = dereg_send(p, r);
-		enum pcscf_dereg_told told = ret == 0	       ? PCSCF_DEREG_TOLD
-					     : ret == -ENODATA ? PCSCF_DEREG_NO_IMPI
-							       : PCSCF_DEREG_SEND_FAILED;
-
-		if (told == PCSCF_DEREG_NO_IMPI)
-			log_warn("%s: IMPI unknown (restored from an older state database): the "
-				 "S-CSCF is not told",
-				 r->impu);
+		told = pcscf_dereg_tell(p, r);
 		if (fn)
 			fn(arg, r, told);
 		register_drop(p, r, "de-registered by pcscfctl");
