@@ -109,15 +109,17 @@ static int dereg_build(struct pcscf *p, const struct reg *r, const char *branch,
 	return sip_util_out_finish(&o, NULL, 0);
 }
 
-/* Remember the request: a transaction for its responses and one for resending it. */
-static int dereg_track(struct pcscf *p, const struct reg *r, const char *branch, size_t len)
+/* Remember the request in p->out: a transaction for its responses and an entry for
+ * resending it. */
+static struct dereg *dereg_track(struct pcscf *p, const struct reg *r, const char *branch,
+				 size_t len)
 {
 	struct dereg *d = calloc(1, sizeof(*d) + len);
 	struct txn *x = d ? txn_add(&p->txns, branch, false, p->now_ms + PCSCF_TXN_MS) : NULL;
 
 	if (!x) {
 		free(d);
-		return -ENOMEM;
+		return NULL;
 	}
 	x->kind = TXN_DEREGISTER;
 	x->reg_id = r->id;
@@ -133,13 +135,14 @@ static int dereg_track(struct pcscf *p, const struct reg *r, const char *branch,
 	memcpy(d->buf, p->out, len);
 	d->next = p->deregs;
 	p->deregs = d;
-	return 0;
+	return d;
 }
 
 int dereg_send(struct pcscf *p, const struct reg *r)
 {
 	char branch[TXN_BRANCH_MAX] = PCSCF_BRANCH_PREFIX "d";
 	size_t pre = strlen(branch);
+	struct dereg *d;
 	int len;
 
 	if (!r->impi[0])
@@ -151,12 +154,15 @@ int dereg_send(struct pcscf *p, const struct reg *r)
 		log_warn_ret(len, "cannot write the de-REGISTER of %s (IMPI %s)", r->impu, r->impi);
 		return len;
 	}
-	if (dereg_track(p, r, branch, (size_t)len) < 0) {
+	d = dereg_track(p, r, branch, (size_t)len);
+	if (!d) {
 		log_err("out of memory for the de-REGISTER of %s", r->impu);
 		return -ENOMEM;
 	}
-	if (fwd_send(p, &p->scscf, p->out, (size_t)len) < 0)
-		return -EIO; /* logged; resent over UDP, timed out over TCP */
+	if (fwd_send(p, &p->scscf, p->out, (size_t)len) < 0) {
+		dereg_free(p, d); /* logged; reported as not told, so not resent either */
+		return -EIO;
+	}
 	log_info("de-REGISTER of %s (IMPI %s) sent to the S-CSCF", r->impu, r->impi);
 	return 0;
 }
