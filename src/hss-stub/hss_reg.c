@@ -499,6 +499,20 @@ static int hss_reg_path(struct hss_reg_ctx *c)
 	return 0;
 }
 
+/* One binding changed; a removal says how many are left (the lab waits for it). */
+static void hss_reg_log_change(const struct hss_sip *s, const struct hss_reg_ctx *c,
+			       const struct hss_reg_contact *k)
+{
+	const struct hss_reg *r = hss_bind_get(s->bind, c->impi);
+
+	if (k->expires)
+		log_info("%s: registered %s for %u s%s", c->impi, k->uri, k->expires,
+			 c->path[0] ? " (with Path)" : "");
+	else
+		log_info("%s: binding of %s removed, %zu left", c->impi, k->uri,
+			 r ? r->n_contacts : 0);
+}
+
 /* RFC 3261 §10.3 step 7: check every contact first, then change them all. */
 static int hss_reg_apply(struct hss_sip *s, struct hss_reg_ctx *c)
 {
@@ -529,8 +543,7 @@ static int hss_reg_apply(struct hss_sip *s, struct hss_reg_ctx *c)
 			c->reason = NULL;
 			return 500;
 		}
-		log_info("%s: %s %s for %u s%s", c->impi, k->expires ? "registered" : "removed",
-			 k->uri, k->expires, c->path[0] ? " (with Path)" : "");
+		hss_reg_log_change(s, c, k);
 	}
 	return 0;
 }

@@ -433,6 +433,23 @@ static void test_hss_reg_protected_reregistration_skips_the_challenge(void **sta
 	expect_status(f, 0, 200);
 }
 
+/* The P-CSCF's de-REGISTER on a UE's behalf (pcscfctl deregister): integrity-protected, so
+ * not challenged, and the binding goes. */
+static void test_hss_reg_protected_deregistration_removes_the_binding(void **state)
+{
+	struct t_fix *f = *state;
+	struct t_reg r = {.ue = 1, .expires = "0", .cseq = 9};
+
+	r.authz = "Digest username=\"ue1@ims.test\", realm=\"ims.test\", uri=\"sip:ims.test\", "
+		  "nonce=\"\", response=\"\", integrity-protected=\"yes\"";
+	t_register(f, 1, NULL, NULL);
+	assert_non_null(hss_sip_binding(f->sip, "ue1@ims.test"));
+	t_clear(f);
+	t_rx_ue(f, 1, t_register_text(f, &r));
+	expect_status(f, 0, 200);
+	assert_null(hss_sip_binding(f->sip, "ue1@ims.test"));
+}
+
 static void test_hss_reg_always_challenge_challenges_protected_ones(void **state)
 {
 	struct t_fix *f = *state;
@@ -568,6 +585,8 @@ int main(void)
 					    t_setup, t_teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_hss_reg_protected_reregistration_skips_the_challenge, t_setup, t_teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_hss_reg_protected_deregistration_removes_the_binding, t_setup, t_teardown),
 	    cmocka_unit_test_setup_teardown(test_hss_reg_always_challenge_challenges_protected_ones,
 					    t_setup_always_challenge, t_teardown),
 	    cmocka_unit_test_setup_teardown(test_hss_reg_unknown_required_option_gets_420, t_setup,

@@ -454,6 +454,17 @@ struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *bran
 	return x;
 }
 
+struct txn *fwd_txn_of(struct pcscf *p, const struct sip_msg *msg)
+{
+	char branch[TXN_BRANCH_MAX];
+	struct sip_str elem, removal;
+
+	if (fwd_top_via(msg, &elem, &removal, NULL) < 0)
+		return NULL;
+	fwd_branch(p, msg, elem, branch);
+	return txn_find(&p->txns, branch, strlen(branch), msg->method == SIP_METHOD_CANCEL);
+}
+
 bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via)
 {
 	struct sockaddr_storage ss;

@@ -32,6 +32,7 @@ src_pcscf_libpcscf_logic_a_SOURCES = \
 	src/pcscf/reg.h src/pcscf/reg.c \
 	src/pcscf/txn.h src/pcscf/txn.c \
 	src/pcscf/fwd.c src/pcscf/register.c src/pcscf/proxy.c src/pcscf/proxy_sign.c \
+	src/pcscf/dereg.c \
 	src/pcscf/store.h src/pcscf/store.c
 src_pcscf_libpcscf_logic_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(SQLITE_CFLAGS)
 PCSCF_LOGIC_LIBS = src/pcscf/libpcscf-logic.a src/pcscf/libpcscf.a src/sign/libpcscf-sign.a \
@@ -75,6 +76,14 @@ src_pcscf_test_proxy_SOURCES = src/pcscf/test_proxy.c src/pcscf/test_harness.c \
 	src/pcscf/test_harness.h
 src_pcscf_test_proxy_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
 src_pcscf_test_proxy_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
+
+# pcscfctl deregister: the de-REGISTER pcscfd sends to the S-CSCF.
+check_PROGRAMS += src/pcscf/test_dereg
+TESTS += src/pcscf/test_dereg
+src_pcscf_test_dereg_SOURCES = src/pcscf/test_dereg.c src/pcscf/test_harness.c \
+	src/pcscf/test_harness.h
+src_pcscf_test_dereg_CPPFLAGS = $(PCSCF_TEST_CPPFLAGS)
+src_pcscf_test_dereg_LDADD = $(PCSCF_LOGIC_LIBS) $(CMOCKA_LIBS)
 
 # With "signing" on (doc/signing.md): the proxy's signing steps.
 check_PROGRAMS += src/pcscf/test_sign_proxy

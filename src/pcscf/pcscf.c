@@ -56,6 +56,7 @@ void pcscf_free(struct pcscf *p)
 		return;
 	reg_store_clear(&p->store);
 	txn_table_clear(&p->txns);
+	dereg_clear(p);
 	sip_edit_free(p->ed);
 	sign_ring_free(p->sign);
 	free(p->lists);
@@ -147,6 +148,7 @@ void pcscf_tick(struct pcscf *p, uint64_t now_ms)
 {
 	p->now_ms = now_ms;
 	register_tick(p);
+	dereg_tick(p);
 	txn_expire(&p->txns, now_ms);
 	if (p->sign) /* rotate and purge on time, traffic or not */
 		proxy_sign_ring(p);
@@ -243,17 +245,36 @@ const struct reg *pcscf_registrations(const struct pcscf *p)
 	return p->store.regs;
 }
 
-int pcscf_deregister(struct pcscf *p, const char *impu)
+/* What the S-CSCF was told about @r: a de-REGISTER when its IMPI is known. */
+static enum pcscf_dereg_told pcscf_dereg_tell(struct pcscf *p, const struct reg *r)
 {
+	int ret = dereg_send(p, r);
+
+	if (ret == -ENODATA)
+		log_warn("%s: IMPI unknown (restored from an older state database): the S-CSCF "
+			 "is not told",
+			 r->impu);
+	return ret == 0		 ? PCSCF_DEREG_TOLD
+	       : ret == -ENODATA ? PCSCF_DEREG_NO_IMPI
+				 : PCSCF_DEREG_SEND_FAILED;
+}
+
+int pcscf_deregister(struct pcscf *p, const char *impu, pcscf_dereg_fn *fn, void *arg)
+{
+	enum pcscf_dereg_told told;
 	struct reg *r, *next;
 	int n = 0;
 
 	for (r = p->store.regs; r; r = next) {
 		next = r->next;
-		if (strcasecmp(r->impu, impu) == 0) {
-			register_drop(p, r, "de-registered by pcscfctl");
-			n++;
-		}
+		if (strcasecmp(r->impu, impu) != 0)
+			continue;
+		/* Told first, then gone: the SAs do not wait for the S-CSCF's answer. */
+		told = pcscf_dereg_tell(p, r);
+		if (fn)
+			fn(arg, r, told);
+		register_drop(p, r, "de-registered by pcscfctl");
+		n++;
 	}
 	return n;
 }

@@ -78,6 +78,7 @@ struct pcscf_stats {
 	uint64_t drop_no_reg;	   /**< protected messages from no registration */
 	uint64_t drop_no_txn;	   /**< responses that match no transaction of ours */
 	uint64_t drop_other;	   /**< anything else dropped (no route, send failed, ...) */
+	uint64_t absorbed;	   /**< REGISTER retransmissions not forwarded (answer pending) */
 	uint64_t sets_installed;   /**< SA sets installed */
 	uint64_t sets_deleted;	   /**< SA sets deleted */
 	uint64_t addresses_added;  /**< further UE addresses given SAs */
@@ -182,14 +183,28 @@ void pcscf_sign_status(const struct pcscf *p, struct pcscf_sign_status *st);
  */
 const struct reg *pcscf_registrations(const struct pcscf *p);
 
+/** Whether pcscf_deregister() told the S-CSCF about one registration. */
+enum pcscf_dereg_told {
+	PCSCF_DEREG_TOLD = 0,	 /**< a de-REGISTER went to the S-CSCF (its answer is logged) */
+	PCSCF_DEREG_NO_IMPI,	 /**< not told: IMPI unknown (restored from an older database) */
+	PCSCF_DEREG_SEND_FAILED, /**< not told: the de-REGISTER could not be written or sent */
+};
+
+/** Called by pcscf_deregister() with each registration before it is forgotten. */
+typedef void pcscf_dereg_fn(void *arg, const struct reg *r, enum pcscf_dereg_told told);
+
 /**
- * pcscf_deregister() - end the registrations of @impu administratively: their SA sets are
- * deleted and they are forgotten.
+ * pcscf_deregister() - end the registrations of @impu administratively: each is told to
+ * the S-CSCF with a de-REGISTER on the UE's behalf (when its IMPI is known), then its SA
+ * sets are deleted and it is forgotten, without waiting for the S-CSCF's answer. Pending
+ * registrations (not registered at the S-CSCF) are left alone.
  * @p: the logic.
  * @impu: the public identity (compared without case).
+ * @fn: called with each registration and what the S-CSCF was told, or NULL.
+ * @arg: for @fn.
  * @return the number of registrations ended
  */
-int pcscf_deregister(struct pcscf *p, const char *impu);
+int pcscf_deregister(struct pcscf *p, const char *impu, pcscf_dereg_fn *fn, void *arg);
 
 /**
  * pcscf_get_stats() - copy the counters.

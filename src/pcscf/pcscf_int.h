@@ -56,6 +56,7 @@ struct pcscf {
 	unsigned int sign_fail_n; /* failed signature checks in that second */
 	/* The sent-by of the Via fwd_request_start() inserted last, for fwd_txn() to keep. */
 	struct sockaddr_storage via_sent_by;
+	struct dereg *deregs; /* our de-REGISTERs awaiting a final response (dereg.c) */
 };
 
 /** A message being handled. */
@@ -120,6 +121,9 @@ int fwd_send_edited(struct pcscf *p, const struct pcscf_peer *to);
 int fwd_send(struct pcscf *p, const struct pcscf_peer *to, const char *buf, size_t len);
 /** Add a transaction for a forwarded request (it keeps the sent-by of our Via). */
 struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *branch, bool to_ue);
+/** The transaction a request received would be forwarded under (the same top Via,
+ *  Call-ID and CSeq: a retransmission finds its original's), or NULL. */
+struct txn *fwd_txn_of(struct pcscf *p, const struct sip_msg *msg);
 /** Whether a response's top Via (ours by its branch) has the sent-by we put in our Via for
  *  @x: host and port (RFC 3261 §18.1.2); a mismatch means the response is not ours. */
 bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via);
@@ -165,6 +169,23 @@ void register_delete_set(struct pcscf *p, struct reg_sa *sa);
 void register_drop(struct pcscf *p, struct reg *r, const char *why);
 /** Expire what is due. */
 void register_tick(struct pcscf *p);
+
+/* ---- dereg.c: the de-REGISTER of pcscfctl deregister ---- */
+
+struct dereg;
+
+/**
+ * Send the de-REGISTER of registration @r to the S-CSCF (the registration itself is the
+ * caller's to drop). 0 when sent; -ENODATA when its IMPI is unknown (nothing sent);
+ * another -errno when it could not be written or sent (logged).
+ */
+int dereg_send(struct pcscf *p, const struct reg *r);
+/** A response to a de-REGISTER of ours (@x): a final one is logged and ends it. */
+void dereg_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x);
+/** Resend (UDP) what is due and give up (logged) on what got no final response in time. */
+void dereg_tick(struct pcscf *p);
+/** Forget every de-REGISTER in progress. */
+void dereg_clear(struct pcscf *p);
 
 /* ---- proxy.c ---- */
 

@@ -134,6 +134,7 @@ static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct c
 		{"drop_no_registration", st.drop_no_reg},
 		{"drop_no_transaction", st.drop_no_txn},
 		{"drop_other", st.drop_other},
+		{"register_retransmissions_absorbed", st.absorbed},
 		{"sets_installed", st.sets_installed},
 		{"sets_deleted", st.sets_deleted},
 		{"addresses_added", st.addresses_added},
@@ -207,6 +208,8 @@ static void ctl_reg_json(struct pcscfd *d, struct ctl_out *o, const struct reg *
 
 	ctl_printf(o, "{\"impu\": ");
 	ctl_json(o, r->impu);
+	ctl_printf(o, ", \"impi\": ");
+	ctl_json(o, r->impi);
 	ctl_printf(o, ", \"contact\": ");
 	ctl_json(o, r->contact);
 	ctl_printf(o,
@@ -450,14 +453,66 @@ static int ctl_log_level(const struct ctl_request *req, struct ctl_out *o)
 	return 0;
 }
 
+/* What deregister reports of each registration it ended. */
+struct ctl_dereg {
+	const struct ctl_request *req;
+	struct ctl_out rows; /* one row (or JSON object) per registration */
+	int n, told;
+};
+
+static const char *const ctl_dereg_why[] = {
+	[PCSCF_DEREG_TOLD] = "de-REGISTER sent",
+	[PCSCF_DEREG_NO_IMPI] = "IMPI unknown (restored from an older state database)",
+	[PCSCF_DEREG_SEND_FAILED] = "the de-REGISTER could not be sent (see the log)",
+};
+
+static void ctl_dereg_one(void *arg, const struct reg *r, enum pcscf_dereg_told told)
+{
+	struct ctl_dereg *c = arg;
+	char a[INET6_ADDRSTRLEN];
+
+	ctl_addr(&r->cur.ue.addr, a);
+	if (c->req->json) {
+		ctl_printf(&c->rows, "%s{\"impu\": ", c->n ? ",\n" : "");
+		ctl_json(&c->rows, r->impu);
+		ctl_printf(&c->rows, ", \"impi\": ");
+		ctl_json(&c->rows, r->impi);
+		ctl_printf(&c->rows,
+			   ", \"ue\": \"%s\", \"prefix_len\": %u, \"scscf_told\": %s, "
+			   "\"detail\": \"%s\"}",
+			   a, r->cur.prefix_len, told == PCSCF_DEREG_TOLD ? "true" : "false",
+			   ctl_dereg_why[told]);
+	} else {
+		ctl_printf(&c->rows, "%-32s %-26s/%-3u %-3s %s\n", r->impu, a, r->cur.prefix_len,
+			   told == PCSCF_DEREG_TOLD ? "yes" : "no", ctl_dereg_why[told]);
+	}
+	c->n++;
+	c->told += told == PCSCF_DEREG_TOLD;
+}
+
+/* The S-CSCF's answer comes later: pcscfd logs it (pcscfctl(8)). */
 static int ctl_deregister(struct pcscfd *d, const struct ctl_request *req, struct ctl_out *o)
 {
-	int n = pcscf_deregister(d->logic, req->argv[0]);
+	struct ctl_dereg c = {.req = req};
+	int ret = 0;
 
-	if (n == 0)
-		return -ENOENT;
-	ctl_printf(o, req->json ? "{\"deregistered\": %d}\n" : "%d registration(s) ended\n", n);
-	return 0;
+	pcscf_deregister(d->logic, req->argv[0], ctl_dereg_one, &c);
+	if (c.rows.failed)
+		ret = -ENOMEM;
+	else if (c.n == 0)
+		ret = -ENOENT;
+	else if (req->json)
+		ctl_printf(o,
+			   "{\"deregistered\": %d, \"scscf_told\": %d, \"registrations\": "
+			   "[\n%s\n]}\n",
+			   c.n, c.told, c.rows.buf);
+	else
+		ctl_printf(
+			o,
+			"%d registration(s) ended, %d told to the S-CSCF\n%-32s %-30s %-3s %s\n%s",
+			c.n, c.told, "IMPU", "UE/PREFIX", "TOLD", "DETAIL", c.rows.buf);
+	free(c.rows.buf);
+	return ret;
 }
 
 static int ctl_dispatch(struct pcscfd *d, const struct ctl_request *req, uid_t uid,

@@ -388,7 +388,11 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 		p->st.drop_other++;
 		return;
 	}
-	if (x->kind != TXN_PLAIN && msg->cseq_method == SIP_METHOD_REGISTER)
+	if (msg->status >= 200)
+		x->answered = true;
+	if (x->kind == TXN_DEREGISTER)
+		dereg_response(p, in, x); /* ours: it goes no further */
+	else if (x->kind != TXN_PLAIN && msg->cseq_method == SIP_METHOD_REGISTER)
 		register_response(p, in, x);
 	else
 		fwd_send_edited(p, &x->back);

@@ -53,6 +53,8 @@ struct reg {
 	struct reg *next;
 	uint64_t id;
 	char impu[REG_URI_MAX];		   /**< the registered public identity (To) */
+	char impi[REG_URI_MAX];		   /**< the private identity (Authorization username);
+					    *   empty when unknown (restored from an old database) */
 	char contact[REG_URI_MAX];	   /**< the UE's Contact URI */
 	char assoc[REG_ROUTE_MAX];	   /**< P-Associated-URI of the 200, as received */
 	char service_route[REG_ROUTE_MAX]; /**< Service-Route values, joined by ", " */

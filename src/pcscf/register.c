@@ -119,6 +119,28 @@ static void register_contact(const struct sip_msg *msg, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)na.uri.len, na.uri.s);
 }
 
+/* The username of the first Digest Authorization: the IMPI (TS 24.229 §5.1.1.2.1); empty
+ * when there is none, or when it could not be quoted back as it came (dereg.c does). */
+static void register_impi(const struct sip_msg *msg, char *out, size_t size)
+{
+	struct sip_auth_param u;
+	struct sip_hdr_iter it;
+	struct sip_str v, scheme;
+
+	out[0] = '\0';
+	for (int i = sip_msg_find(msg, SIP_HDR_AUTHORIZATION, 0); i >= 0 && !out[0];
+	     i = sip_msg_find(msg, SIP_HDR_AUTHORIZATION, (size_t)i + 1)) {
+		v = sip_msg_hdr_value(msg, (size_t)i);
+		if (sip_hdr_auth_begin(&it, v.s, v.len, &scheme) < 0 ||
+		    !sip_str_caseeq(scheme, "Digest") ||
+		    sip_hdr_auth_find(v.s, v.len, "username", &u) != 1 || !u.value.len ||
+		    u.value.len >= size || memchr(u.value.s, '\\', u.value.len) ||
+		    memchr(u.value.s, '"', u.value.len))
+			continue;
+		snprintf(out, size, "%.*s", (int)u.value.len, u.value.s);
+	}
+}
+
 static int register_path(struct pcscf *p, const struct sip_msg *msg)
 {
 	int i = sip_msg_find(msg, SIP_HDR_PATH, 0);
@@ -162,6 +184,7 @@ static void register_forward(struct pcscf *p, const struct pcscf_in *in, enum tx
 	x->pending_id = pending_id;
 	x->reg_id = reg_id;
 	register_contact(in->msg, x->contact, sizeof(x->contact));
+	register_impi(in->msg, x->impi, sizeof(x->impi));
 	fwd_send_edited(p, &to);
 }
 
@@ -216,11 +239,28 @@ static int register_read_offer(struct pcscf *p, const struct pcscf_in *in, struc
 	return ret ? -EINVAL : 0;
 }
 
+/* A UE's retransmission of a REGISTER still waiting for the S-CSCF's final response is
+ * absorbed (RFC 3261 §17.2.2, §16.6): forwarded, every copy would be challenged anew, each
+ * 401 with new keys and a new SA set. Once answered, a copy goes on as a new attempt. */
+static bool register_absorbed(struct pcscf *p, const struct pcscf_in *in)
+{
+	const struct txn *x = fwd_txn_of(p, in->msg);
+
+	if (!x || x->answered || !x->to_ue || x->kind == TXN_PLAIN)
+		return false;
+	p->st.absorbed++;
+	log_debug("REGISTER retransmission absorbed (Call-ID %.*s, CSeq %u)",
+		  (int)sip_msg_call_id(in->msg).len, sip_msg_call_id(in->msg).s, in->msg->cseq);
+	return true;
+}
+
 void register_unprotected(struct pcscf *p, const struct pcscf_in *in)
 {
 	struct reg_sa sa;
 	int ret;
 
+	if (register_absorbed(p, in))
+		return;
 	if (!register_has_option(in->msg, SIP_HDR_REQUIRE, "sec-agree") &&
 	    !register_has_option(in->msg, SIP_HDR_PROXY_REQUIRE, "sec-agree")) {
 		/* RFC 3329 §2.3.1; sec-agree optional is not offered yet: see pcscfd(8). */
@@ -267,6 +307,8 @@ void register_protected(struct pcscf *p, const struct pcscf_in *in, struct reg *
 	struct reg_sa offer;
 	int ret;
 
+	if (register_absorbed(p, in))
+		return;
 	if (verdict != 1) {
 		register_verify_failed(p, in, which == REG_SA_PENDING ? pd : NULL, sa, verdict);
 		return;
@@ -470,6 +512,8 @@ static void register_update(struct pcscf *p, struct reg *r, const struct sip_msg
 		snprintf(r->impu, sizeof(r->impu), "%.*s", (int)na.uri.len, na.uri.s);
 	if (x->contact[0] && strcmp(x->contact, "*") != 0)
 		snprintf(r->contact, sizeof(r->contact), "%s", x->contact);
+	if (x->impi[0])
+		snprintf(r->impi, sizeof(r->impi), "%s", x->impi);
 	register_join(msg, SIP_HDR_P_ASSOCIATED_URI, r->assoc, sizeof(r->assoc));
 	register_join(msg, SIP_HDR_SERVICE_ROUTE, r->service_route, sizeof(r->service_route));
 	r->proto = x->back.proto;

@@ -38,7 +38,7 @@ static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	" sealed BLOB NOT NULL, PRIMARY KEY (reg_id, slot));",
 	/* 2: pcscfctl looks registrations up by IMPU. */
 	"CREATE INDEX registration_impu ON registration(impu);",
-	/* 3: the private identity the registration authenticated as. */
+	/* 3: the IMPI, for the de-REGISTER of pcscfctl deregister ('': not told). */
 	"ALTER TABLE registration ADD COLUMN impi TEXT NOT NULL DEFAULT '';",
 	/* 4: the Via / Record-Route signing keys, the secret sealed (seal_sign_encrypt()). */
 	"CREATE TABLE sign_key (id INTEGER PRIMARY KEY, created INTEGER NOT NULL,"
@@ -56,7 +56,7 @@ enum store_stmt {
 static const char *const store_sql[STORE_STMT_COUNT] = {
 	[STORE_PUT_REG] = "INSERT OR REPLACE INTO registration (id, impu, contact, assoc,"
 			  " service_route, call_id, proto, last_addr, expires_at, delete_at,"
-			  " old_until) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+			  " old_until, impi) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_PUT_SET] = "INSERT INTO sa_set VALUES "
 			  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[STORE_DEL_SETS] = "DELETE FROM sa_set WHERE reg_id = ?",
@@ -338,6 +338,7 @@ static int store_put_reg(struct store *s, const struct reg *r, const struct stor
 	store_bind_addr(st, col++, &r->last_addr);
 	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
 		sqlite3_bind_int64(st, col++, times[i]);
+	store_bind_text(st, col, r->impi);
 	return store_step(s, STORE_PUT_REG);
 }
 
@@ -465,6 +466,7 @@ static int store_read_reg(sqlite3_stmt *st, struct reg *r, const struct store_cl
 	r->expires_ms = store_to_mono(sqlite3_column_int64(st, 8), c);
 	r->delete_ms = store_to_mono(sqlite3_column_int64(st, 9), c);
 	r->old_until_ms = store_to_mono(sqlite3_column_int64(st, 10), c);
+	store_col_text(st, 11, r->impi, sizeof(r->impi));
 	return store_col_addr(st, 7, &r->last_addr);
 }
 

@@ -382,6 +382,32 @@ static void test_pcscf_repeated_challenge_keeps_the_set(void **state)
 	assert_int_equal(mock.installs[1].ck[0], 0xf7);
 }
 
+/* RFC 3261 §17.2.2: a UDP retransmission of a REGISTER waiting for the S-CSCF is absorbed
+ * (the S-CSCF would challenge every copy); once answered, a copy goes on as before. */
+static void test_pcscf_register_retransmission_is_absorbed_while_pending(void **state)
+{
+	struct pcscf *p = *state;
+	struct pcscf_stats st;
+
+	rx(p, ACCESS, 5060, UE, 5060, register_vector);
+	rx(p, ACCESS, 5060, UE, 5060, register_vector);
+	assert_int_equal(mock.nsent, 1);
+	scscf_answers(p, sent_last(), "401 Unauthorized", "1 REGISTER", challenge);
+	assert_int_equal(mock.nsent, 2);
+	assert_int_equal(mock.ninstalls, 1);
+	rx(p, ACCESS, 5060, UE, 5060, register_vector); /* the 401 was lost */
+	assert_int_equal(mock.nsent, 3);
+	expect_dest(sent_last(), "[2001:db8:c::1]:5060", "[2001:db8:c::2]:5060");
+	rx(p, ACCESS, 5064, UE, 1357, protected_register(SERVER_MAN, "600"));
+	rx(p, ACCESS, 5064, UE, 1357, protected_register(SERVER_MAN, "600"));
+	assert_int_equal(mock.nsent, 4);
+	pcscf_get_stats(p, &st);
+	assert_int_equal(st.absorbed, 2);
+	scscf_answers(p, sent_last(), "200 OK", "2 REGISTER", ok_200);
+	pcscf_get_stats(p, &st);
+	assert_int_equal(st.registrations, 1);
+}
+
 /* Mutate @text (flip, insert CR/LF/NUL/commas/quotes, truncate) with a fixed seed. */
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
@@ -405,6 +431,7 @@ int main(void)
 		T(test_pcscf_failed_install_turns_the_401_into_500),
 		T(test_pcscf_shutdown_deletes_every_set),
 		T(test_pcscf_repeated_challenge_keeps_the_set),
+		T(test_pcscf_register_retransmission_is_absorbed_while_pending),
 	};
 
 	log_init("test_register", LOG_LEVEL_ERR, false);

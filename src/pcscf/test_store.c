@@ -1,7 +1,8 @@
 /*
  * test_store — the state database and the sealing of keys: a registration written and
  * read back whole; expired ones dropped on load; the file 0600; a damaged, foreign or
- * newer file refused with a reason; schema migration from versions 1, 2 and 3; sealed keys
+ * newer file refused with a reason; schema migration from versions 1, 2 and 3 (a version-2
+ * registration comes back without its IMPI, and keeps one written later); sealed keys
  * open only with their key and associated data; the key file refused when others can read
  * it; signing keys written, purged and read back, never in clear on disk, a tampered or
  * damaged one refused.
@@ -52,6 +53,7 @@ static void test_reg(struct reg *r, uint64_t id, uint64_t now)
 	memset(r, 0, sizeof(*r));
 	r->id = id;
 	snprintf(r->impu, sizeof(r->impu), "sip:ue%llu@ims.test", (unsigned long long)id);
+	snprintf(r->impi, sizeof(r->impi), "ue%llu@ims.test", (unsigned long long)id);
 	snprintf(r->contact, sizeof(r->contact), "sip:ue@[2001:db8:1:1::10]:5070");
 	snprintf(r->service_route, sizeof(r->service_route), "<sip:orig@scscf.ims.test;lr>");
 	snprintf(r->call_id, sizeof(r->call_id), "call-%llu", (unsigned long long)id);
@@ -119,6 +121,7 @@ static void test_store_round_trip(void **state)
 	assert_int_equal(test_nloaded, 1);
 	assert_int_equal(test_loaded[0].id, 7);
 	assert_string_equal(test_loaded[0].impu, r.impu);
+	assert_string_equal(test_loaded[0].impi, r.impi);
 	assert_string_equal(test_loaded[0].service_route, r.service_route);
 	assert_int_equal(test_loaded[0].expires_ms, later.mono_ms + 600000 - 60000);
 	assert_int_equal(test_loaded[0].cur.reqid, r.cur.reqid);
@@ -361,6 +364,40 @@ static void test_store_migrates_from_3(void **state)
 	test_store_migrates_from(3);
 }
 
+/* A version-2 file (no impi column) with a registration in it, as an older pcscfd left it. */
+static void test_store_migrates_version_2_rows(void **state)
+{
+	const struct store_clock now = {.mono_ms = 1000000, .wall_ms = 1700000000000};
+	struct store *s = NULL;
+	unsigned expired;
+	struct reg r;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_reg(&r, 5, now.mono_ms);
+	assert_int_equal(store_put(s, &r, &now), 0);
+	store_free(s);
+	test_exec("DROP TABLE sign_key; ALTER TABLE registration DROP COLUMN impi;"
+		  "PRAGMA user_version = 2");
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_nloaded = 0;
+	assert_int_equal(store_load(s, &now, test_collect, NULL, &expired), 1);
+	assert_int_equal(test_loaded[0].id, 5);
+	assert_string_equal(test_loaded[0].impu, r.impu);
+	assert_string_equal(test_loaded[0].impi, ""); /* unknown: pcscfctl deregister says so */
+	assert_int_equal(test_loaded[0].cur.reqid, r.cur.reqid);
+	assert_int_equal(store_put(s, &r, &now), 0); /* the next REGISTER brings it */
+	store_free(s);
+
+	assert_int_equal(store_open(test_path, &s, why, sizeof(why)), 0);
+	test_nloaded = 0;
+	assert_int_equal(store_load(s, &now, test_collect, NULL, &expired), 1);
+	assert_string_equal(test_loaded[0].impi, "ue5@ims.test");
+	store_free(s);
+}
+
 static void test_seal(void **state)
 {
 	uint8_t key[SEAL_KEY_LEN], other[SEAL_KEY_LEN], plain[32], back[32];
@@ -398,6 +435,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_refuses_open_mode, test_setup,
 						test_teardown),
 		cmocka_unit_test_setup_teardown(test_store_migrates_and_refuses_newer, test_setup,
+						test_teardown),
+		cmocka_unit_test_setup_teardown(test_store_migrates_version_2_rows, test_setup,
 						test_teardown),
 		cmocka_unit_test_setup_teardown(test_seal, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_store_sign_round_trip, test_setup,

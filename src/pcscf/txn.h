@@ -28,6 +28,7 @@ enum txn_kind {
 	TXN_REGISTER_INITIAL, /**< unprotected REGISTER with an offer: pending_id */
 	TXN_REGISTER_NEW_SA,  /**< REGISTER over the pending set: pending_id */
 	TXN_REGISTER_REFRESH, /**< REGISTER over a registration's set, no new offer: reg_id */
+	TXN_DEREGISTER,	      /**< our own de-REGISTER (pcscfctl deregister, dereg.c) */
 };
 
 /** What pcscfd signed or added on a forwarded request (doc/signing.md). */
@@ -48,8 +49,10 @@ struct txn {
 	enum txn_kind kind;
 	uint64_t pending_id, reg_id;
 	char contact[REG_URI_MAX]; /**< REGISTER: the Contact URI ("*" for all) */
+	char impi[REG_URI_MAX];	   /**< REGISTER: the Authorization username (empty: none) */
 	uint64_t expires_ms;
-	uint8_t sign; /**< enum txn_sign bits: what was signed on the request */
+	uint8_t sign;  /**< enum txn_sign bits: what was signed on the request */
+	bool answered; /**< a final response came (retransmissions are no longer absorbed) */
 };
 
 /** The table. */

@@ -82,6 +82,14 @@ expect_eq "exit status for a bad log level" 2 "$rc"
 ctl log-level debug >/dev/null || fail "log-level debug failed"
 ctl config check >/dev/null 2>&1 && fail "config check accepted a missing file"
 ctl -f "$ROOT/etc/pcscf.conf" config check | grep -q "configuration OK" || fail "config check"
-ctl deregister sip:ue1@ims.test >/dev/null || fail "deregister failed"
+grep -q "ue1@ims.test: registered" "$work/hss.log" || fail "hss-stub never had ue1's binding"
+ctl --json deregister sip:ue1@ims.test >"$work/dereg.json" || fail "deregister failed"
+expect_eq "deregister's reply" "1 1 ue1@ims.test True" "$(python3 -c 'import json,sys
+d = json.load(open(sys.argv[1])); r = d["registrations"][0]
+print(d["deregistered"], d["scscf_told"], r["impi"], r["scscf_told"])' "$work/dereg.json")"
 expect_eq "registrations after deregister" 0 "$(ctl --json registrations | grep -c '"impu"' || true)"
 expect_eq "pcscfd's SAs after deregister" "sas=0" "$(xfrm_count "$LAB_NS_PCSCF" | cut -d' ' -f1)"
+# The S-CSCF was told: hss-stub drops the binding on the de-REGISTER, and pcscfd logs its 200.
+wait_for_line "$work/hss.log" "ue1@ims.test: binding of sip:.* removed, 0 left"
+wait_for_line "$work/pcscf.log" "the S-CSCF de-registered sip:ue1@ims.test: 200"
+note "deregister: SAs gone, hss-stub dropped ue1's binding ($(grep -o 'binding of .*' "$work/hss.log"))"
