@@ -1,6 +1,7 @@
 /*
- * proxy_sign.c — Via and Record-Route signing on the UE side (doc/signing.md), when
- * pcscf.conf says "signing ROTATE KEEP": what proxy.c and fwd.c call at each step.
+ * proxy_sign.c — Via and Record-Route signing (doc/signing.md), when pcscf.conf says
+ * "signing ROTATE KEEP": what proxy.c and fwd.c call at each step, and the failure
+ * counters (by reason, by kind, per UE or the core side; signing-warn-rate warns).
  *
  * Towards a UE: our Via gets sg-v (fwd.c); a dialog-creating request gets sg-rs (callee
  * route set) and sg-rr on our access-side Record-Route entry; an in-dialog request with a
@@ -9,6 +10,10 @@
  * From a UE: responses must carry our sg-v (and sg-rr, removed here, on a 101-299 response
  * to a request we signed it on) or are dropped; in-dialog requests must carry sg-rs in
  * their first Route entry or get 403 (ACK: dropped), at most PROXY_SIGN_403_PER_S a second.
+ *
+ * With "signing-core yes" our Via towards the core carries sg-v and our core-side
+ * Record-Route entry sg-rr, checked on the core's responses (no route set there: see the
+ * doc).
  *
  * Keys live only in this process for now: a restart makes new ones, so the dialogs of
  * before get 403 on their next request (the state layer will persist them, encrypted).
