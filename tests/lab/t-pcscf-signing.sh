@@ -12,8 +12,8 @@
 #              (pcscfd's "answered" counter grows by the two 403s only); honest again, a
 #              re-INVITE and the BYE work.
 # Failed checks are read from pcscfd's log and from pcscfctl --json status (counters by
-# reason, by kind, per UE: pcscfctl.8). "signing-warn-rate 5": ue1's nine failed route
-# sets within a minute give exactly one warning naming it. "signing-core yes": hss-stub's
+# reason, by kind, per UE: pcscfctl.8). "signing-warn-rate 3": ue1's nine failed route
+# sets warn, at most once a minute. "signing-core yes": hss-stub's
 # answers are checked too (sg-v, sg-rr towards the core) and none fails.
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/uesteps.sh"
@@ -23,7 +23,7 @@ RUN=$(mktemp -d /tmp/lab-signing.XXXXXX)
 
 sed 's/^signing off$/signing 5 120/' "$ROOT/etc/pcscf.conf" >"$RUN/pcscf.conf"
 grep -qx 'signing 5 120' "$RUN/pcscf.conf" || fail "etc/pcscf.conf has no 'signing off' line"
-printf 'signing-warn-rate 5\nsigning-core yes\n' >>"$RUN/pcscf.conf"
+printf 'signing-warn-rate 3\nsigning-core yes\n' >>"$RUN/pcscf.conf"
 ims_start "$RUN/pcscf.conf"
 for n in 1 2; do
 	ue_start $n --subscribers "$ROOT/etc/subscribers.example" --pcscf "[$PCSCF_ACCESS6]:5060"
@@ -113,10 +113,19 @@ for mode in alter drop replay; do
 		$(($(counter sign_failed_route_set) - routes))
 	expect_eq "ue1's sign_failed growth (forge-route $mode, pcscfctl)" 3 $(($(ue_failed 1) - ue1))
 done
-# nine failures within a minute, the warning at the fifth: one warning, ue1 over the rate
-expect_eq "signing-warn-rate warnings naming ue1" 1 "$(warnings_for 1)"
-expect_ge "UEs over signing-warn-rate (pcscfctl)" 1 "$(counter sign_ues_over_rate)"
-expect_ge "warnings raised (pcscfctl)" 1 "$(counter sign_warnings)"
+step 1 "forge-route off"
+step 1 "reinvite expect=200"
+step 1 "hangup expect=200"
+
+# After the honest requests (the dialog's key is kept 120 s: the slow checks come last).
+# Nine failures, three a mode (seconds apart): the third warns; at most once a minute, so
+# at most three warnings however slow the lab is (not one a failure). Whether ue1 is over
+# the rate now depends on the lab's speed: shown, not checked (test_sign_proxy checks it).
+warned=$(warnings_for 1)
+expect_ge "signing-warn-rate warnings naming ue1" 1 "$warned"
+[ "$warned" -le 3 ] || fail "signing-warn-rate: $warned warnings naming ue1 for 9 failures (at most 3)"
+expect_ge "warnings raised (pcscfctl)" "$warned" "$(counter sign_warnings)"
+note "UEs over signing-warn-rate now (pcscfctl): $(counter sign_ues_over_rate)"
 ctl registration show sip:ue1@ims.test | grep -q "^signature-failures 9 (.*), last " ||
 	fail "registration show: no signature-failures line for ue1: $(ctl registration show sip:ue1@ims.test)"
 # The same in JSON (one python3: it starts slowly in the lab kernel).
@@ -130,9 +139,6 @@ print(st["counters"]["sign_failed_route_set"], st["signing"]["core_side"], ue1["
 	"$RUN/status.json" "$RUN/regs.json") || fail "pcscfctl --json status or registrations: not valid JSON"
 expect_eq "route-set failures, ue1's failures and by reason (pcscfctl --json)" \
 	"$(counter sign_failed_route_set) True 9 9" "$json"
-step 1 "forge-route off"
-step 1 "reinvite expect=200"
-step 1 "hangup expect=200"
 
 # signing-core: every answer of hss-stub verified, none failed
 expect_eq "failed checks of the core's answers (pcscfctl)" 0 "$(counter sign_failed_core)"
