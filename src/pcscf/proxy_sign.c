@@ -103,7 +103,7 @@ int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg)
 }
 
 /* The warning of a peer that reached signing-warn-rate: who, and its failures by reason
- * (never a token: what was forged is in the debug log of the message, if anywhere). */
+ * (never a token or a header: a forger chooses those, and tokens are no one's business). */
 static void proxy_sign_warn(struct pcscf *p, const struct pcscf_in *in, const struct reg *r,
 			    const struct reg_sign *s)
 {
