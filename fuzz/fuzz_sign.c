@@ -18,6 +18,7 @@
  * by every signer (parameter text only of token characters, ';' and '='; edits that apply).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,10 +108,15 @@ static void fuzz_route_check(struct sign_ring *ring)
 {
 	struct sip_uri uri;
 	struct sip_param p;
+	enum sign_result r;
+	bool target = true;
 	size_t len;
 
 	sip_edit_reset(fuzz_ed, &fuzz_msg);
-	if (sign_route_verify(ring, &fuzz_msg, FUZZ_NOW, fuzz_ed) != SIGN_OK)
+	r = sign_route_verify_which(ring, &fuzz_msg, FUZZ_NOW, fuzz_ed, &target);
+	if ((unsigned int)r >= SIGN_RESULT_COUNT || (r == SIGN_OK && target))
+		fuzz_fail("route check result out of range, or a passed check blames the target");
+	if (r != SIGN_OK)
 		return;
 	if (sip_edit_apply(fuzz_ed, fuzz_out, sizeof(fuzz_out), &len) != 0 ||
 	    sip_msg_parse(&fuzz_again, fuzz_out, len, 0, NULL) != 0)
@@ -133,6 +139,13 @@ static void fuzz_verify(void)
 	if (r == SIGN_OK &&
 	    (param.s < fuzz_msg.buf || param.s + param.len > fuzz_msg.buf + fuzz_msg.len))
 		fuzz_fail("sg-rr span outside the message");
+	/* The core side's check: our entry below one the core added. */
+	r = sign_rr_verify_at(fuzz_a, &fuzz_msg, 1, FUZZ_NOW, &param);
+	if ((unsigned int)r >= SIGN_RESULT_COUNT)
+		fuzz_fail("Record-Route check (entry 1) result out of range");
+	if (r == SIGN_OK &&
+	    (param.s < fuzz_msg.buf || param.s + param.len > fuzz_msg.buf + fuzz_msg.len))
+		fuzz_fail("sg-rr span (entry 1) outside the message");
 	fuzz_route_check(fuzz_a);
 	fuzz_route_check(fuzz_b);
 }

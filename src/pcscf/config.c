@@ -281,6 +281,28 @@ static int config_signing_pool_key(struct config *c, char **w, size_t n, char *w
 	return 0;
 }
 
+/* signing-core yes|no: whether the core side is an untrusted hop (doc/signing.md). */
+static int config_signing_core(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	if (n == 1 && (!strcmp(w[0], "yes") || !strcmp(w[0], "no")))
+		c->sign_core = !strcmp(w[0], "yes");
+	else
+		return config_fail(why, len, "signing-core: expected yes or no");
+	return 0;
+}
+
+/* signing-warn-rate N|off: failed checks a minute from one UE (or the core) that warn. */
+static int config_signing_warn_rate(struct config *c, char **w, size_t n, char *why, size_t len)
+{
+	unsigned long v = 0;
+
+	if (n != 1 || (strcmp(w[0], "off") != 0 && config_number(w[0], 1, 1000000, &v) < 0))
+		return config_fail(why, len, "signing-warn-rate: expected off, or failures a minute "
+					     "(1-1000000)");
+	c->sign_warn_rate = (uint32_t)v;
+	return 0;
+}
+
 /* Sorted by keyword: looked up with bsearch. */
 static const struct config_keyword {
 	const char *name;
@@ -303,7 +325,9 @@ static const struct config_keyword {
 	{ "scscf", config_scscf },
 	{ "sec-agree", config_secagree },
 	{ "signing", config_signing },
+	{ "signing-core", config_signing_core },
 	{ "signing-pool-key", config_signing_pool_key },
+	{ "signing-warn-rate", config_signing_warn_rate },
 	{ "spi-range", config_spi_range },
 	{ "transport", config_transport },
 	{ "ue-prefix", config_ue_prefix },
@@ -343,6 +367,7 @@ void config_default(struct config *c)
 	snprintf(c->database_key, sizeof(c->database_key), "/etc/pcscfd/state.key");
 	c->log_level = LOG_INFO;
 	c->tcp = true;
+	c->sign_warn_rate = 10;
 }
 
 int config_parse_line(struct config *c, char *line, char *why, size_t why_len)

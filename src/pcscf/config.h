@@ -57,6 +57,8 @@ struct config {
 	uint32_t sign_keep_s;			   /**< how long a retired signing key verifies */
 	bool sign_pool;				   /**< sign_pool_key holds the pool key */
 	uint8_t sign_pool_key[32];		   /**< signing-pool-key: a secret, wipe copies */
+	bool sign_core;				   /**< signing-core: sign and check towards the core too */
+	uint32_t sign_warn_rate;		   /**< failed checks a minute a peer warns at; 0: never */
 };
 
 /** Fill @p config with the defaults (see pcscf.conf(5)). */

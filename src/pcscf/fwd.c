@@ -255,7 +255,9 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 		      const struct sockaddr_storage *local, enum sip_proto proto, char *branch)
 {
 	char host[SIP_UTIL_ADDR_SIZE], via[160 + SIGN_PARAM_MAX], sig[SIGN_PARAM_MAX] = "";
-	struct sign_ring *ring = in->side == PCSCF_SIDE_CORE ? proxy_sign_ring(p) : NULL;
+	/* Towards a UE, and towards the core with signing-core. */
+	struct sign_ring *ring =
+		in->side == PCSCF_SIDE_CORE || p->cfg.sign_core ? proxy_sign_ring(p) : NULL;
 	struct sip_str elem, removal;
 	int ret, n;
 
@@ -269,9 +271,12 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 	if (sip_util_sockaddr_format(local, host, sizeof(host)) < 0)
 		return -EINVAL;
 	p->via_sent_by = *local;
-	/* Towards a UE: sg-v over the Vias the request came with (doc/signing.md). */
+	p->via_signed = ring != NULL;
+	/* sg-v over the Vias the request came with (doc/signing.md). */
 	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(), sig, sizeof(sig)) < 0)
 		return -EINVAL;
+	if (ring)
+		p->st.sign_made++;
 	n = snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s%s",
 		     proto == SIP_PROTO_TCP ? "TCP" : "UDP", host, branch, sig);
 	ret = sip_edit_insert_top(p->ed, "Via", via, (size_t)n);
@@ -451,6 +456,7 @@ struct txn *fwd_txn(struct pcscf *p, const struct pcscf_in *in, const char *bran
 	fwd_response_dest(in, &x->back);
 	x->sent_by = p->via_sent_by;
 	x->to_ue = to_ue;
+	x->sign = p->via_signed ? TXN_SIGN_VIA : 0;
 	return x;
 }
 

@@ -284,4 +284,7 @@ void pcscf_get_stats(const struct pcscf *p, struct pcscf_stats *stats)
 	*stats = p->st;
 	stats->registrations = p->store.nregs;
 	stats->pending = p->store.npending;
+	for (const struct reg *r = p->store.regs; r; r = r->next)
+		stats->sign_ues_over_rate +=
+			reg_sign_over_rate(&r->sign, p->now_ms, p->cfg.sign_warn_rate);
 }

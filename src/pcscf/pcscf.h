@@ -25,11 +25,10 @@
 
 #include "pcscf/config.h"
 #include "pcscf/privsep.h"
+#include "pcscf/reg.h"
 #include "sign/sign.h"
 #include "sip/sip_transport.h"
 #include "xfrm/xfrm_mgr.h"
-
-struct reg;
 
 /** How a message came, or how it is to be sent. */
 struct pcscf_peer {
@@ -67,6 +66,15 @@ struct pcscf_ops {
 	int (*sign_save)(void *arg, const struct sign_key_record *recs, size_t n);
 };
 
+/** What a failed signature check was about (doc/signing.md, the four signatures). */
+enum pcscf_sign_kind {
+	PCSCF_SIGN_VIA = 0,   /**< sg-v on a response */
+	PCSCF_SIGN_RR,	      /**< sg-rr on a dialog-creating response */
+	PCSCF_SIGN_ROUTE_SET, /**< the routes of sg-rs on an in-dialog request */
+	PCSCF_SIGN_TARGET,    /**< its Request-URI (sg-tg, or the target half of sg-rs) */
+	PCSCF_SIGN_KINDS,     /**< number of kinds */
+};
+
 /** Counters since pcscf_new(). */
 struct pcscf_stats {
 	uint64_t rx;		   /**< messages given to pcscf_rx() */
@@ -86,7 +94,12 @@ struct pcscf_stats {
 	uint64_t pending;	   /**< registrations in progress now */
 	/** Signature checks (config "signing"): [SIGN_OK] passed, the others failed and why. */
 	uint64_t sign_checks[SIGN_RESULT_COUNT];
-	uint64_t sign_403_limited; /**< failed in-dialog requests dropped, not answered (rate) */
+	uint64_t sign_failed_kind[PCSCF_SIGN_KINDS]; /**< failed checks by what was checked */
+	uint64_t sign_made;	     /**< signatures made (sg-v, sg-rr, sg-rs, sg-tg) */
+	uint64_t sign_403_limited;   /**< failed in-dialog requests dropped, not answered (rate) */
+	uint64_t sign_warnings;	     /**< times a UE or the core reached signing-warn-rate */
+	uint64_t sign_ues_over_rate; /**< UEs at or over signing-warn-rate in their window now */
+	struct reg_sign sign_core;   /**< failed checks of responses from the core (signing-core) */
 };
 
 struct pcscf;

@@ -57,6 +57,7 @@ struct pcscf {
 	/* The sent-by of the Via fwd_request_start() inserted last, for fwd_txn() to keep. */
 	struct sockaddr_storage via_sent_by;
 	struct dereg *deregs; /* our de-REGISTERs awaiting a final response (dereg.c) */
+	bool via_signed; /* and whether it carries sg-v (fwd_txn() sets TXN_SIGN_VIA) */
 };
 
 /** A message being handled. */
@@ -128,21 +129,23 @@ struct txn *fwd_txn_of(struct pcscf *p, const struct sip_msg *msg);
  *  @x: host and port (RFC 3261 §18.1.2); a mismatch means the response is not ours. */
 bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via);
 
-/* ---- proxy_sign.c: Via / Record-Route signing on the UE side (doc/signing.md) ---- */
+/* ---- proxy_sign.c: Via / Record-Route signing (doc/signing.md) ---- */
 
 /** The signing keys, rotated as due, or NULL when signing is off (or failed to start). */
 struct sign_ring *proxy_sign_ring(struct pcscf *p);
 /** Wall-clock seconds, for signatures (pool members compare them). */
 uint64_t proxy_sign_now(void);
-/** Our two Record-Route entries towards a UE, the access one signed (sg-rs, sg-rr), into
- * @rr; its length, or -errno. */
-int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const char *access,
-			    const char *core, char *rr, size_t size);
+/** Our two Record-Route entries (sip:@top;lr, then sip:@below;lr), the top one signed:
+ * sg-rr, and sg-rs when @route_set (towards a UE), into @rr; its length, or -errno. */
+int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const char *top,
+			    const char *below, bool route_set, char *rr, size_t size);
 /** sg-tg on the Contact of an in-dialog request towards a UE (a target refresh); 0 or -errno. */
 int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg);
-/** Check an in-dialog request from a UE (p->ed started); false: answered 403 or dropped. */
-bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in);
-/** Check a response from a UE to request @x (p->ed started); false: drop it (counted). */
+/** Check an in-dialog request from the UE of @r (p->ed started); false: answered 403 or
+ * dropped (counted, against @r too). */
+bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in, struct reg *r);
+/** Check a response to request @x, from a UE or (signing-core) from the core, when @x
+ * carried signatures to check (p->ed started); false: drop it (counted). */
 bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x);
 /** Sign a response going to a UE: the caller's route set, or a refreshed target; 0 or -errno. */
 int proxy_sign_response_to_ue(struct pcscf *p, const struct sip_msg *msg, const struct txn *x);

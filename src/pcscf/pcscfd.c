@@ -176,8 +176,11 @@ static void pcscfd_log_stats(struct pcscfd *d)
 {
 	struct sip_transport_stats ts;
 	struct pcscf_stats st;
+	uint64_t failed = 0;
 
 	pcscf_get_stats(d->logic, &st);
+	for (int i = SIGN_OK + 1; i < SIGN_RESULT_COUNT; i++)
+		failed += st.sign_checks[i];
 	sip_transport_get_stats(d->tr, &ts);
 	log_info("registrations=%llu pending=%llu rx=%llu bad=%llu forwarded=%llu answered=%llu "
 		 "drop_unprotected=%llu drop_no_reg=%llu drop_no_txn=%llu drop_other=%llu "
@@ -189,6 +192,12 @@ static void pcscfd_log_stats(struct pcscfd *d)
 		 (unsigned long long)st.drop_no_txn, (unsigned long long)st.drop_other,
 		 (unsigned long long)st.sets_installed, (unsigned long long)st.sets_deleted,
 		 (unsigned long long)st.addresses_added, (unsigned long long)ts.tcp_open);
+	log_info("sign_made=%llu sign_verified=%llu sign_failed=%llu sign_failed_core=%llu "
+		 "sign_403_limited=%llu sign_warnings=%llu sign_ues_over_rate=%llu",
+		 (unsigned long long)st.sign_made, (unsigned long long)st.sign_checks[SIGN_OK],
+		 (unsigned long long)failed, (unsigned long long)st.sign_core.failed,
+		 (unsigned long long)st.sign_403_limited, (unsigned long long)st.sign_warnings,
+		 (unsigned long long)st.sign_ues_over_rate);
 }
 
 static void pcscfd_signal(struct evloop *loop, int signo, void *arg)

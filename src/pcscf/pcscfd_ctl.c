@@ -82,11 +82,111 @@ static const char *ctl_addr(const struct xfrm_addr *a, char *buf)
 	return a->family ? xfrm_addr_str(a, buf, INET6_ADDRSTRLEN) : "";
 }
 
-/* ---- status ----------------------------------------------------------------------- */
+/* ---- signature checks (doc/signing.md) ---------------------------------------------- */
 
-/* The signing keys: how many, which signs and since when (never a secret). */
-static void ctl_status_signing(struct pcscfd *d, const struct ctl_request *req,
-			       struct ctl_out *o)
+static const char *const ctl_sign_kinds[PCSCF_SIGN_KINDS] = {
+	[PCSCF_SIGN_VIA] = "via",
+	[PCSCF_SIGN_RR] = "record_route",
+	[PCSCF_SIGN_ROUTE_SET] = "route_set",
+	[PCSCF_SIGN_TARGET] = "target",
+};
+
+/* One counter of status, as "name value" or as a JSON member after others. */
+static void ctl_counter(struct ctl_out *o, bool json, const char *prefix, const char *name,
+			uint64_t v)
+{
+	char key[64];
+	size_t i;
+
+	/* Reason names have dashes ("bad-mac"); counter names use underscores. */
+	snprintf(key, sizeof(key), "%s%s", prefix, name);
+	for (i = 0; key[i]; i++)
+		key[i] = key[i] == '-' ? '_' : key[i];
+	ctl_printf(o, json ? ", \"%s\": %llu" : "%s %llu\n", key, (unsigned long long)v);
+}
+
+/* The failed checks of one peer: "bad-mac=2 missing=1" or {"bad-mac": 2, ...}. */
+static void ctl_sign_reasons(struct ctl_out *o, bool json, const struct reg_sign *s)
+{
+	bool first = true;
+
+	ctl_printf(o, json ? "{" : "");
+	for (int i = SIGN_OK + 1; i < SIGN_RESULT_COUNT; i++) {
+		if (!json && !s->by_reason[i])
+			continue;
+		ctl_printf(o, json ? "%s\"%s\": %llu" : "%s%s=%llu",
+			   first  ? ""
+			   : json ? ", "
+				  : " ",
+			   sign_result_name((enum sign_result)i),
+			   (unsigned long long)s->by_reason[i]);
+		first = false;
+	}
+	ctl_printf(o, json ? "}" : first ? "none" : "");
+}
+
+/* Seconds since a peer's last failed check (0 when none). */
+static unsigned long long ctl_sign_ago(struct pcscfd *d, const struct reg_sign *s)
+{
+	uint64_t now = evloop_now_ms(d->loop);
+
+	return s->last_ms && now > s->last_ms ? (unsigned long long)((now - s->last_ms) / 1000) : 0;
+}
+
+/* A peer's failed checks as JSON members (after others): "sign_failed", ... */
+static void ctl_sign_peer_json(struct pcscfd *d, struct ctl_out *o, const struct reg_sign *s)
+{
+	ctl_printf(o, ", \"sign_failed\": %llu, \"sign_failed_by_reason\": ",
+		   (unsigned long long)s->failed);
+	ctl_sign_reasons(o, true, s);
+	ctl_printf(o,
+		   ", \"sign_last_failure\": \"%s\", \"sign_last_failure_s_ago\": %llu, "
+		   "\"sign_over_rate\": %s",
+		   s->failed ? sign_result_name(s->last) : "", ctl_sign_ago(d, s),
+		   reg_sign_over_rate(s, evloop_now_ms(d->loop), d->cfg.sign_warn_rate) ? "true"
+											: "false");
+}
+
+/* A peer's failed checks as one text line after its label. */
+static void ctl_sign_peer_text(struct pcscfd *d, struct ctl_out *o, const char *label,
+			       const struct reg_sign *s)
+{
+	ctl_printf(o, "%s %llu (", label, (unsigned long long)s->failed);
+	ctl_sign_reasons(o, false, s);
+	if (s->failed)
+		ctl_printf(o, "), last %s %llu s ago%s\n", sign_result_name(s->last),
+			   ctl_sign_ago(d, s),
+			   reg_sign_over_rate(s, evloop_now_ms(d->loop), d->cfg.sign_warn_rate)
+				   ? ", over signing-warn-rate"
+				   : "");
+	else
+		ctl_printf(o, ")\n");
+}
+
+/* The signing counters of status, after the others (JSON: inside "counters"). */
+static void ctl_status_signing(struct ctl_out *o, bool json, const struct pcscf_stats *st)
+{
+	uint64_t failed = 0;
+
+	for (int i = SIGN_OK + 1; i < SIGN_RESULT_COUNT; i++)
+		failed += st->sign_checks[i];
+	ctl_counter(o, json, "sign_", "made", st->sign_made);
+	ctl_counter(o, json, "sign_", "verified", st->sign_checks[SIGN_OK]);
+	ctl_counter(o, json, "sign_", "failed", failed);
+	for (int i = SIGN_OK + 1; i < SIGN_RESULT_COUNT; i++)
+		ctl_counter(o, json, "sign_failed_", sign_result_name((enum sign_result)i),
+			    st->sign_checks[i]);
+	for (int k = 0; k < PCSCF_SIGN_KINDS; k++)
+		ctl_counter(o, json, "sign_failed_", ctl_sign_kinds[k], st->sign_failed_kind[k]);
+	ctl_counter(o, json, "sign_failed_", "core", st->sign_core.failed);
+	ctl_counter(o, json, "sign_", "403_limited", st->sign_403_limited);
+	ctl_counter(o, json, "sign_", "warnings", st->sign_warnings);
+	ctl_counter(o, json, "sign_", "ues_over_rate", st->sign_ues_over_rate);
+}
+
+/* The signing keys: how many, which signs and since when (never a secret); JSON: members
+ * of the signing object. */
+static void ctl_status_keys(struct pcscfd *d, bool json, struct ctl_out *o)
 {
 	struct pcscf_sign_status ss;
 	time_t now = time(NULL);
@@ -96,15 +196,47 @@ static void ctl_status_signing(struct pcscfd *d, const struct ctl_request *req,
 	age = ss.keys && (uint64_t)now > ss.current_created
 		      ? (unsigned long long)((uint64_t)now - ss.current_created)
 		      : 0;
-	if (!ss.keys)
-		ctl_printf(o, req->json ? ", \"signing\": null" : "signing off\n");
-	else
-		ctl_printf(o,
-			   req->json ? ", \"signing\": {\"keys\": %zu, \"current\": \"%08x\", "
-				       "\"age_s\": %llu}"
-				     : "signing keys %zu current %08x age_s %llu\n",
-			   ss.keys, ss.current_id, age);
+	if (json && ss.keys)
+		ctl_printf(o, ", \"keys\": %zu, \"current\": \"%08x\", \"age_s\": %llu", ss.keys,
+			   ss.current_id, age);
+	else if (json)
+		ctl_printf(o, ", \"keys\": 0, \"current\": null, \"age_s\": null");
+	else if (ss.keys)
+		ctl_printf(o, "signing keys %zu current %08x age_s %llu\n", ss.keys, ss.current_id,
+			   age);
 }
+
+/* The signing settings and the core side's failures, after the counters. */
+static void ctl_status_signing_peer(struct pcscfd *d, struct ctl_out *o, bool json,
+				    const struct pcscf_stats *st)
+{
+	const struct config *c = &d->cfg;
+
+	ctl_printf(
+		o,
+		json ? ", \"signing\": {\"enabled\": %s, \"rotate_s\": %u, \"keep_s\": %u, "
+		       "\"core_side\": %s, \"warn_rate_per_min\": %u, \"core\": {\"peer\": \"core\""
+		     : "signing %s rotate_s %u keep_s %u core_side %s warn_rate_per_min %u\n",
+		c->sign_rotate_s ? json ? "true" : "on"
+		: json		 ? "false"
+				 : "off",
+		c->sign_rotate_s, c->sign_keep_s,
+		c->sign_core ? json ? "true" : "yes"
+		: json	     ? "false"
+			     : "no",
+		c->sign_warn_rate);
+	if (json) {
+		ctl_sign_peer_json(d, o, &st->sign_core);
+		ctl_printf(o, "}");
+		ctl_status_keys(d, true, o);
+		ctl_printf(o, "}");
+	} else {
+		ctl_sign_peer_text(d, o, "sign_core_failures", &st->sign_core);
+		ctl_status_keys(d, false, o);
+	}
+}
+
+/* ---- status ----------------------------------------------------------------------- */
 
 static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct ctl_out *o)
 {
@@ -160,11 +292,10 @@ static void ctl_status(struct pcscfd *d, const struct ctl_request *req, struct c
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		ctl_printf(o, req->json ? "%s\"%s\": %llu" : "%s%s %llu\n",
 			   i && req->json ? ", " : "", c[i].name, (unsigned long long)c[i].v);
-	if (req->json)
-		ctl_printf(o, "}");
-	ctl_status_signing(d, req, o);
-	if (req->json)
-		ctl_printf(o, "}\n");
+	ctl_status_signing(o, req->json, &st);
+	ctl_printf(o, req->json ? "}" : "");
+	ctl_status_signing_peer(d, o, req->json, &st);
+	ctl_printf(o, req->json ? "}\n" : "");
 }
 
 /* ---- registrations ---------------------------------------------------------------- */
@@ -227,7 +358,9 @@ static void ctl_reg_json(struct pcscfd *d, struct ctl_out *o, const struct reg *
 		ctl_printf(o, ", ");
 		ctl_set_json(d, o, "old", &r->old, counters);
 	}
-	ctl_printf(o, "]}");
+	ctl_printf(o, "]");
+	ctl_sign_peer_json(d, o, &r->sign);
+	ctl_printf(o, "}");
 }
 
 static void ctl_reg_row(struct pcscfd *d, struct ctl_out *o, const struct reg *r)
@@ -235,11 +368,12 @@ static void ctl_reg_row(struct pcscfd *d, struct ctl_out *o, const struct reg *r
 	char a[INET6_ADDRSTRLEN];
 	uint64_t now = evloop_now_ms(d->loop);
 
-	ctl_printf(o, "%-32s %-26s/%-3u %9llu  0x%08x %s %s/%s\n", r->impu,
+	ctl_printf(o, "%-32s %-26s/%-3u %9llu  0x%08x %s %-13s/%-12s %11llu\n", r->impu,
 		   ctl_addr(&r->cur.ue.addr, a), r->cur.prefix_len,
 		   (unsigned long long)(r->expires_ms > now ? (r->expires_ms - now) / 1000 : 0),
 		   r->cur.reqid, r->proto == SIP_PROTO_TCP ? "tcp" : "udp",
-		   ipsec_integ_name(r->cur.integ), ipsec_encr_name(r->cur.encr));
+		   ipsec_integ_name(r->cur.integ), ipsec_encr_name(r->cur.encr),
+		   (unsigned long long)r->sign.failed);
 }
 
 /* Does @r match the IMPU or the UE address @key (NULL: every registration)? */
@@ -262,8 +396,8 @@ static int ctl_registrations(struct pcscfd *d, const struct ctl_request *req, st
 	if (req->json && !detail)
 		ctl_printf(o, "{\"registrations\": [\n");
 	else if (!req->json)
-		ctl_printf(o, "%-32s %-30s %9s  %-10s %s\n", "IMPU", "UE/PREFIX", "EXPIRES_S",
-			   "SET", "ALGORITHMS");
+		ctl_printf(o, "%-32s %-30s %9s  %-10s %-30s %11s\n", "IMPU", "UE/PREFIX",
+			   "EXPIRES_S", "SET", "ALGORITHMS", "SIGN_FAILED");
 	for (const struct reg *r = pcscf_registrations(d->logic); r; r = r->next) {
 		if (!ctl_reg_matches(r, key))
 			continue;
@@ -307,11 +441,13 @@ static int ctl_show(struct pcscfd *d, const struct ctl_request *req, struct ctl_
 	if (!r)
 		return -ENOENT;
 	ctl_registrations(d, req, o, req->argv[0], true);
+	ctl_printf(o, "contact %s\nservice-route %s\nassociated %s\n", r->contact, r->service_route,
+		   r->assoc);
+	ctl_sign_peer_text(d, o, "signature-failures", &r->sign);
 	ctl_printf(o,
-		   "contact %s\nservice-route %s\nassociated %s\n\n%-10s %-7s %-32s %-26s "
+		   "\n%-10s %-7s %-32s %-26s "
 		   "%-10s %12s %10s\n",
-		   r->contact, r->service_route, r->assoc, "SET", "WHICH", "IMPU", "DST", "SPI",
-		   "BYTES", "PACKETS");
+		   "SET", "WHICH", "IMPU", "DST", "SPI", "BYTES", "PACKETS");
 	ctl_set_rows(d, o, r->impu, "current", &r->cur);
 	if (r->old.reqid)
 		ctl_set_rows(d, o, r->impu, "old", &r->old);

@@ -75,22 +75,25 @@ static int proxy_record_route(struct pcscf *p, const struct sip_msg *msg, const 
 	    sip_util_sockaddr_format(&a, access, sizeof(access)) < 0 ||
 	    sip_util_sockaddr_format(&c, core, sizeof(core)) < 0)
 		return -EINVAL;
-	if (!towards_core && proxy_sign_ring(p))
-		n = proxy_sign_record_route(p, msg, access, core, rr, sizeof(rr));
+	if ((!towards_core || p->cfg.sign_core) && proxy_sign_ring(p))
+		n = proxy_sign_record_route(p, msg, towards_core ? core : access,
+					    towards_core ? access : core, !towards_core, rr,
+					    sizeof(rr));
 	else
 		n = snprintf(rr, sizeof(rr), "<sip:%s;lr>, <sip:%s;lr>",
 			     towards_core ? core : access, towards_core ? access : core);
 	return n < 0 ? n : sip_edit_insert_top(p->ed, "Record-Route", rr, (size_t)n);
 }
 
-/* What a forwarded request carries signed (doc/signing.md), for its responses. */
+/* What a forwarded request carries in its Record-Route (doc/signing.md), for its
+ * responses; fwd_txn() has set TXN_SIGN_VIA already. */
 static uint8_t proxy_txn_sign(struct pcscf *p, const struct sip_msg *msg, bool from_ue)
 {
-	if (!proxy_sign_ring(p))
+	if (!proxy_is_dialog_start(msg) || !proxy_sign_ring(p))
 		return 0;
 	if (from_ue)
-		return proxy_is_dialog_start(msg) ? TXN_RR_CALLER : 0;
-	return TXN_SIGN_VIA | (proxy_is_dialog_start(msg) ? TXN_SIGN_RR : 0);
+		return TXN_RR_CALLER | (p->cfg.sign_core ? TXN_SIGN_RR : 0);
+	return TXN_SIGN_RR;
 }
 
 /* Whether @uri (a name-addr or URI) is one of the identities in P-Associated-URI. */
@@ -195,7 +198,7 @@ static void proxy_originating(struct pcscf *p, const struct pcscf_in *in, struct
 	proxy_orig_next(p, in->msg, r, &next);
 	fwd_core_dest(p, next.s ? &next : NULL, &to);
 	ret = fwd_request_start(p, in, &to.local, to.proto, branch);
-	if (ret == 0 && !proxy_sign_check_request(p, in))
+	if (ret == 0 && !proxy_sign_check_request(p, in, r))
 		return; /* answered 403 or dropped, and counted */
 	if (ret == 0)
 		ret = proxy_strip_secagree(p, in->msg);
@@ -215,7 +218,7 @@ static void proxy_originating(struct pcscf *p, const struct pcscf_in *in, struct
 		return;
 	}
 	if (x)
-		x->sign = proxy_txn_sign(p, in->msg, true);
+		x->sign |= proxy_txn_sign(p, in->msg, true);
 	fwd_send_edited(p, &to);
 }
 
@@ -325,7 +328,7 @@ static void proxy_terminating(struct pcscf *p, const struct pcscf_in *in)
 		return;
 	}
 	if (x)
-		x->sign = proxy_txn_sign(p, in->msg, false);
+		x->sign |= proxy_txn_sign(p, in->msg, false);
 	fwd_send_edited(p, &to);
 }
 
@@ -379,8 +382,8 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 		    : sip_edit_remove_span(p->ed, removal.s, removal.len);
 	if (ret == 0 && x->to_ue)
 		ret = fwd_remove_keys(p, msg); /* CK and IK never leave towards a UE */
-	if (ret == 0 && !x->to_ue && !proxy_sign_check_response(p, in, x))
-		return; /* a response from a UE that does not verify: dropped, counted */
+	if (ret == 0 && !proxy_sign_check_response(p, in, x))
+		return; /* a response that does not verify: dropped, counted */
 	if (ret == 0 && x->to_ue && msg->cseq_method != SIP_METHOD_REGISTER)
 		ret = proxy_sign_response_to_ue(p, msg, x);
 	if (ret < 0) {

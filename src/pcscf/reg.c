@@ -175,3 +175,22 @@ enum reg_which reg_match(struct reg_store *s, const struct xfrm_addr *addr, uint
 	}
 	return REG_SA_NONE;
 }
+
+bool reg_sign_note(struct reg_sign *s, enum sign_result r, uint64_t now_ms, uint32_t rate)
+{
+	if (r <= SIGN_OK || r >= SIGN_RESULT_COUNT)
+		return false;
+	s->failed++;
+	s->by_reason[r]++;
+	s->last = r;
+	s->last_ms = now_ms;
+	if (!s->window_n || now_ms - s->window_ms >= REG_SIGN_WINDOW_MS)
+		s->window_ms = now_ms, s->window_n = 0;
+	s->window_n++;
+	return rate && s->window_n == rate;
+}
+
+bool reg_sign_over_rate(const struct reg_sign *s, uint64_t now_ms, uint32_t rate)
+{
+	return rate && s->window_n >= rate && now_ms - s->window_ms < REG_SIGN_WINDOW_MS;
+}

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "pcscf/seal.h"
+#include "sign/sign.h"
 #include "sip/secagree.h"
 #include "sip/sip_transport.h"
 #include "xfrm/ipsec_keys.h"
@@ -31,6 +32,19 @@
 #define REG_SERVER_MAX	320
 #define REG_ADDRS_MAX	8
 #define REG_NONCE_MAX	128
+
+/** The window signing-warn-rate counts failed signature checks in (pcscf.conf(5)). */
+#define REG_SIGN_WINDOW_MS 60000
+
+/** Failed signature checks of one peer: a UE's registration, or the core side. */
+struct reg_sign {
+	uint64_t failed;		       /**< failed checks in all */
+	uint64_t by_reason[SIGN_RESULT_COUNT]; /**< of those, by reason ([SIGN_OK] stays 0) */
+	enum sign_result last;		       /**< the reason of the last one */
+	uint64_t last_ms;		       /**< when (monotonic ms); 0: never */
+	uint64_t window_ms;		       /**< when the current rate window began */
+	uint32_t window_n;		       /**< failures in that window */
+};
 
 /** One SA set as agreed with a UE. */
 struct reg_sa {
@@ -66,6 +80,7 @@ struct reg {
 	enum sip_proto proto;	    /**< transport of its REGISTER */
 	uint64_t expires_ms;	    /**< end of the registration */
 	uint64_t delete_ms;	    /**< when its sets are deleted (expiry + sa-grace) */
+	struct reg_sign sign;	    /**< its failed signature checks (not stored) */
 };
 
 /** A registration in progress. */
@@ -209,5 +224,25 @@ bool reg_sa_has_addr(const struct reg_sa *sa, const struct xfrm_addr *addr);
  * @return 0, or -E2BIG when REG_ADDRS_MAX addresses are known already.
  */
 int reg_sa_note_addr(struct reg_sa *sa, const struct xfrm_addr *addr);
+
+/**
+ * reg_sign_note() - count a failed signature check of a peer, in its rate window too (a
+ * window begins with the first failure after the last window ended).
+ * @s: the peer's counters.
+ * @r: the reason (not SIGN_OK).
+ * @now_ms: monotonic time.
+ * @rate: failures a window that make a warning (0: never).
+ * @return true when this failure reached @rate: once a window at most.
+ */
+bool reg_sign_note(struct reg_sign *s, enum sign_result r, uint64_t now_ms, uint32_t rate);
+
+/**
+ * reg_sign_over_rate() - whether a peer's current window has reached @rate.
+ * @s: the peer's counters.
+ * @now_ms: monotonic time.
+ * @rate: as for reg_sign_note() (0: never over).
+ * @return true when it has.
+ */
+bool reg_sign_over_rate(const struct reg_sign *s, uint64_t now_ms, uint32_t rate);
 
 #endif /* PCSCF_REG_H */

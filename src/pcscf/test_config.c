@@ -178,6 +178,37 @@ static void test_signing_keyword(void **state)
 	assert_int_equal(c.sign_rotate_s, 0);
 }
 
+/* signing-core: no by default; signing-warn-rate: 10 by default, off is 0. */
+static void test_signing_core_and_warn_rate(void **state)
+{
+	static const char *const bad[] = {"signing-core on", "signing-core", "signing-warn-rate 0",
+					  "signing-warn-rate ten", "signing-warn-rate 1 2", NULL};
+	char why[256], line[64];
+	struct config c;
+
+	(void)state;
+	config_default(&c);
+	assert_false(c.sign_core);
+	assert_int_equal(c.sign_warn_rate, 10);
+	snprintf(line, sizeof(line), "signing-core yes");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_true(c.sign_core);
+	snprintf(line, sizeof(line), "signing-warn-rate 250");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_int_equal(c.sign_warn_rate, 250);
+	snprintf(line, sizeof(line), "signing-warn-rate off");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_int_equal(c.sign_warn_rate, 0);
+	snprintf(line, sizeof(line), "signing-core no");
+	assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), 0);
+	assert_false(c.sign_core);
+	for (const char *const *b = bad; *b; b++) {
+		snprintf(line, sizeof(line), "%s", *b);
+		assert_int_equal(config_parse_line(&c, line, why, sizeof(why)), -1);
+		assert_non_null(strstr(why, "signing-"));
+	}
+}
+
 /* Write @text to a fresh file of mode @mode; its path goes into @path. */
 static void write_key_file(char *path, const char *text, mode_t mode)
 {
@@ -241,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file_is_an_error),
 		cmocka_unit_test(test_limits_follow_the_config),
 		cmocka_unit_test(test_signing_keyword),
+		cmocka_unit_test(test_signing_core_and_warn_rate),
 		cmocka_unit_test(test_signing_pool_key_file),
 	};
 

@@ -68,19 +68,25 @@ static void ue_200(struct pcscf *p, const struct dialog *d, const char *via1, co
 	rx(p, ACCESS, 5066, UE, 1358, text);
 }
 
-/* The UE's in-dialog @method with @route as its Route (from port-c to our port-s). */
-static void ue_in_dialog(struct pcscf *p, const char *method, const char *route)
+/* The UE's in-dialog @method to @ruri with @route as its Route (port-c to our port-s). */
+static void ue_request(struct pcscf *p, const char *method, const char *ruri, const char *route)
 {
 	char text[2048];
 
 	snprintf(text, sizeof(text),
-		 "%s sip:[2001:db8:1:2::1]:5100 SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE
-		 "]:1358;branch=z9hG4bKb%s" CRLF "Max-Forwards: 70" CRLF "Route: %s" CRLF
+		 "%s %s SIP/2.0" CRLF "Via: SIP/2.0/UDP [" UE "]:1358;branch=z9hG4bKb%s" CRLF
+		 "Max-Forwards: 70" CRLF "Route: %s" CRLF
 		 "From: <sip:user1_public1@home1.net>;tag=u1" CRLF
 		 "To: <sip:user2@home1.net>;tag=i1" CRLF "Call-ID: inv1" CRLF "CSeq: 2 %s" CRLF
 		 "Content-Length: 0" CRLF CRLF,
-		 method, method, route, method);
+		 method, ruri, method, route, method);
 	rx(p, ACCESS, 5064, UE, 1357, text);
+}
+
+/* The same to the caller's Contact, the dialog's remote target. */
+static void ue_in_dialog(struct pcscf *p, const char *method, const char *route)
+{
+	ue_request(p, method, "sip:[2001:db8:1:2::1]:5100", route);
 }
 
 static uint64_t checks(struct pcscf *p, enum sign_result r)
@@ -203,6 +209,227 @@ static void test_sign_caller_route_set_in_200_to_ue(void **state)
 	s = sent_last();
 	expect_dest(s, "[2001:db8:a::1]:5064", "[5555::aaa:bbb:ccc:ddd]:1357");
 	assert_non_null(strstr(hdr(s, "Record-Route", 0), OUR_CORE ", <" OUR_ACCESS ";sg-rs="));
+}
+
+/* ---- failure counters, signing-warn-rate (pcscf.conf(5)) ---- */
+
+static struct pcscf_stats stats_of(struct pcscf *p)
+{
+	struct pcscf_stats st;
+
+	pcscf_get_stats(p, &st);
+	return st;
+}
+
+static uint64_t failed_total(const struct pcscf_stats *st)
+{
+	uint64_t n = 0;
+
+	for (int i = SIGN_OK + 1; i < SIGN_RESULT_COUNT; i++)
+		n += st->sign_checks[i];
+	return n;
+}
+
+/* Each forgery moves its reason, its kind and the UE's own counters by exactly one. */
+static void test_sign_counters_by_reason_kind_and_ue(void **state)
+{
+	struct pcscf *p = *state;
+	const struct reg *r;
+	struct pcscf_stats st;
+	char rr[512], route[1024];
+	struct dialog d;
+
+	invite_to_ue(p, &d);
+	st = stats_of(p);
+	assert_int_equal(st.sign_made, 3); /* sg-v, sg-rs, sg-rr */
+	assert_int_equal(failed_total(&st), 0);
+	ue_200(p, &d, "SIP/2.0/UDP [2001:db8:6::6]:5060;branch=z9hG4bKs9", d.rr);
+	st = stats_of(p);
+	assert_int_equal(st.sign_checks[SIGN_BAD_MAC], 1);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_VIA], 1);
+	snprintf(rr, sizeof(rr), "%s", d.rr);
+	memcpy(strstr(rr, "[2001:db8:c::1]"), "[2001:db8:c::9]", 15);
+	ue_200(p, &d, d.via1, rr);
+	ue_200(p, &d, d.via1, NULL);
+	st = stats_of(p);
+	assert_int_equal(st.sign_checks[SIGN_BAD_MAC], 2);
+	assert_int_equal(st.sign_checks[SIGN_MISSING], 1);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_RR], 2);
+	/* in-dialog: a changed route set, then the right route set to another target */
+	snprintf(route, sizeof(route), "%s, " MT, d.rr);
+	ue_request(p, "BYE", "sip:[2001:db8:1:2::1]:5100", MT);
+	ue_request(p, "BYE", "sip:[2001:db8:1:2::7]:5100", route);
+	st = stats_of(p);
+	assert_int_equal(st.sign_checks[SIGN_MISSING], 2);
+	assert_int_equal(st.sign_checks[SIGN_BAD_MAC], 3);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_ROUTE_SET], 1);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_TARGET], 1);
+	assert_int_equal(st.sign_checks[SIGN_OK], 0);
+	assert_int_equal(failed_total(&st), 5);
+	assert_int_equal(st.sign_core.failed, 0);
+	/* the UE's own: every one of them, the last a bad MAC */
+	r = pcscf_registrations(p);
+	assert_int_equal(r->sign.failed, 5);
+	assert_int_equal(r->sign.by_reason[SIGN_BAD_MAC], 3);
+	assert_int_equal(r->sign.by_reason[SIGN_MISSING], 2);
+	assert_int_equal(r->sign.last, SIGN_BAD_MAC);
+	assert_int_equal(r->sign.last_ms, now_ms);
+	/* the honest ones count as verified, not as failures */
+	ue_in_dialog(p, "BYE", route);
+	st = stats_of(p);
+	assert_int_equal(st.sign_checks[SIGN_OK], 1);
+	assert_int_equal(failed_total(&st), 5);
+	assert_int_equal(pcscf_registrations(p)->sign.failed, 5);
+}
+
+/* signing-warn-rate 3: the third failure within a minute warns, the fourth and fifth do
+ * not; a minute later the window starts again and the third failure warns again. */
+static void test_sign_warning_fires_once_per_window(void **state)
+{
+	const char *const lines[] = {"signing 3600 86400", "signing-warn-rate 3", NULL};
+	struct pcscf *p = logic_new(lines);
+	struct pcscf_stats st;
+	struct dialog d;
+
+	(void)state;
+	invite_to_ue(p, &d);
+	for (int i = 1; i <= 5; i++) {
+		ue_in_dialog(p, "BYE", MT);
+		st = stats_of(p);
+		assert_int_equal(st.sign_warnings, i >= 3 ? 1 : 0);
+		assert_int_equal(st.sign_ues_over_rate, i >= 3 ? 1 : 0);
+	}
+	now_ms += 60000;
+	pcscf_tick(p, now_ms);
+	assert_int_equal(stats_of(p).sign_ues_over_rate, 0);
+	for (int i = 1; i <= 3; i++)
+		ue_in_dialog(p, "BYE", MT);
+	st = stats_of(p);
+	assert_int_equal(st.sign_warnings, 2);
+	assert_int_equal(st.sign_ues_over_rate, 1);
+	assert_int_equal(pcscf_registrations(p)->sign.failed, 8);
+	pcscf_free(p);
+}
+
+/* ---- signing-core yes: towards the core too ---- */
+
+#define OUR_CORE_URI "sip:[2001:db8:c::1]:5060;lr"
+
+/* The S-CSCF's answer to @fwd, with @from changed to @to in it (NULL: honest). */
+static void scscf_forges(struct pcscf *p, const struct sent *fwd, const char *status,
+			 const char *cseq, const char *extra, const char *from, const char *to)
+{
+	char text[4096], *at;
+
+	scscf_text(fwd, status, cseq, extra, text, sizeof(text));
+	if (from) {
+		at = strstr(text, from);
+		assert_non_null(at);
+		assert_int_equal(strlen(from), strlen(to));
+		memcpy(at, to, strlen(to));
+	}
+	rx(p, CORE, 5060, SCSCF, 5060, text);
+}
+
+static int setup_signing_core(void **state)
+{
+	const char *const lines[] = {"signing 3600 86400", "signing-core yes", NULL};
+
+	*state = logic_new(lines);
+	return 0;
+}
+
+/* REGISTER and the INVITE go to the core with sg-v, the INVITE's core-side Record-Route
+ * with sg-rr; the honest 401, 200s and the 200 of the INVITE pass (sg-rr removed). */
+static void test_sign_core_requests_signed_and_honest_answers_pass(void **state)
+{
+	struct pcscf *p = *state;
+	char extra[512];
+	struct sent *s;
+
+	register_fully(p); /* its 401 and 200 are checked: both verify */
+	assert_int_equal(checks(p, SIGN_OK), 2);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
+	s = sent_last();
+	assert_non_null(strstr(hdr(s, "Via", 0), ";sg-v="));
+	expect_prefix(hdr(s, "Record-Route", 0), "<" OUR_CORE_URI ">;sg-rr=");
+	assert_non_null(strstr(hdr(s, "Record-Route", 0), ", <" OUR_ACCESS ">"));
+	snprintf(extra, sizeof(extra),
+		 "Record-Route: " MT ", %s" CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF,
+		 hdr(s, "Record-Route", 0));
+	scscf_answers(p, s, "200 OK", "1 INVITE", extra);
+	assert_int_equal(checks(p, SIGN_OK), 3);
+	s = sent_last();
+	expect_dest(s, "[2001:db8:a::1]:5064", "[5555::aaa:bbb:ccc:ddd]:1357");
+	assert_null(strstr(hdr(s, "Record-Route", 0), "sg-rr"));
+	assert_non_null(strstr(hdr(s, "Record-Route", 0), OUR_CORE ", <" OUR_ACCESS ";sg-rs="));
+	assert_int_equal(stats_of(p).sign_core.failed, 0);
+}
+
+/* A response from the core with a changed Via below ours, a changed or missing
+ * Record-Route below our core-side entry: dropped, counted under the core. */
+static void test_sign_core_forged_response_is_dropped_and_counted(void **state)
+{
+	struct pcscf *p = *state;
+	struct pcscf_stats st;
+	char extra[512], bare[512];
+	struct sent *s, fwd;
+	size_t sent;
+
+	register_fully(p);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
+	s = sent_last();
+	fwd = *s;
+	fwd.buf = strdup(s->buf);
+	snprintf(extra, sizeof(extra),
+		 "Record-Route: " MT ", %s" CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF,
+		 hdr(s, "Record-Route", 0));
+	snprintf(bare, sizeof(bare),
+		 "Record-Route: " MT CRLF "Contact: <sip:[2001:db8:1:2::1]:5100>" CRLF);
+	sent = mock.nsent;
+	scscf_forges(p, &fwd, "180 Ringing", "1 INVITE", "", "z9hG4bKi2", "z9hG4bKi3");
+	scscf_forges(p, &fwd, "200 OK", "1 INVITE", extra, "[2001:db8:a::1]:5064",
+		     "[2001:db8:a::9]:5064");
+	scscf_forges(p, &fwd, "200 OK", "1 INVITE", bare, NULL, NULL);
+	assert_int_equal(mock.nsent, sent);
+	st = stats_of(p);
+	assert_int_equal(st.sign_core.failed, 3);
+	assert_int_equal(st.sign_core.by_reason[SIGN_BAD_MAC], 2);
+	assert_int_equal(st.sign_core.by_reason[SIGN_MISSING], 1);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_VIA], 1);
+	assert_int_equal(st.sign_failed_kind[PCSCF_SIGN_RR], 2);
+	assert_int_equal(failed_total(&st), 3);
+	assert_int_equal(pcscf_registrations(p)->sign.failed, 0); /* not the UE's doing */
+	/* the honest one still goes through */
+	scscf_forges(p, &fwd, "200 OK", "1 INVITE", extra, NULL, NULL);
+	assert_int_equal(mock.nsent, sent + 1);
+	free(fwd.buf);
+}
+
+/* signing-core no (the default): nothing towards the core is signed, and a response from
+ * the core with a changed Via below ours goes on to the UE, unchecked and uncounted. */
+static void test_sign_core_off_leaves_core_responses_alone(void **state)
+{
+	struct pcscf *p = *state;
+	struct pcscf_stats st;
+	struct sent *s, fwd;
+	size_t sent;
+
+	register_fully(p);
+	rx(p, ACCESS, 5064, UE, 1357, originating_invite);
+	s = sent_last();
+	assert_null(strstr(hdr(s, "Via", 0), "sg-v"));
+	assert_null(strstr(hdr(s, "Record-Route", 0), "sg-rr"));
+	fwd = *s;
+	fwd.buf = strdup(s->buf);
+	sent = mock.nsent;
+	scscf_forges(p, &fwd, "180 Ringing", "1 INVITE", "", "z9hG4bKi2", "z9hG4bKi3");
+	assert_int_equal(mock.nsent, sent + 1);
+	st = stats_of(p);
+	assert_int_equal(failed_total(&st), 0);
+	assert_int_equal(st.sign_checks[SIGN_OK], 0);
+	assert_int_equal(st.sign_made, 0);
+	free(fwd.buf);
 }
 
 /* ---- two members of a pool (signing-pool-key) ---- */
@@ -338,6 +565,15 @@ int main(void)
 		T(test_sign_403s_are_rate_limited),
 		T(test_sign_caller_route_set_in_200_to_ue),
 		T(test_sign_keys_saved_first_and_restored),
+		T(test_sign_counters_by_reason_kind_and_ue),
+		cmocka_unit_test(test_sign_warning_fires_once_per_window),
+		cmocka_unit_test_setup_teardown(
+			test_sign_core_requests_signed_and_honest_answers_pass, setup_signing_core,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_sign_core_forged_response_is_dropped_and_counted, setup_signing_core,
+			teardown),
+		T(test_sign_core_off_leaves_core_responses_alone),
 		cmocka_unit_test(test_sign_pool_member_verifies_another_members_route_set),
 	};
 

@@ -24,6 +24,7 @@
 #ifndef PCSCF_SIGN_SIGN_H
 #define PCSCF_SIGN_SIGN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,6 +114,20 @@ enum sign_result sign_rr_verify(struct sign_ring *ring, const struct sip_msg *re
 				struct sip_str *param);
 
 /**
+ * sign_rr_verify_at() - sign_rr_verify() on the entry @at (0 the first) instead of the first:
+ * for the P-CSCF's core-side entry of a response from the core, below the entries the core
+ * added above it (the entries above are not covered).
+ * @ring: the keys.
+ * @resp: the response.
+ * @at: the index of the P-CSCF's entry among every Record-Route entry, top to bottom.
+ * @now: wall-clock seconds.
+ * @param: as for sign_rr_verify().
+ * @return SIGN_OK or the reason (SIGN_MISSING when there are not @at + 1 entries).
+ */
+enum sign_result sign_rr_verify_at(struct sign_ring *ring, const struct sip_msg *resp, size_t at,
+				   uint64_t now, struct sip_str *param);
+
+/**
  * sign_route_callee() - the route-set signature of a dialog-creating request towards a
  * terminating UE: URI parameters for the P-CSCF's top Record-Route entry.
  * @ring: the keys.
@@ -154,6 +169,20 @@ int sign_route_caller(struct sign_ring *ring, struct sip_edit *ed, const struct 
  */
 enum sign_result sign_route_verify(struct sign_ring *ring, const struct sip_msg *req, uint64_t now,
 				   struct sip_edit *ed);
+
+/**
+ * sign_route_verify_which() - sign_route_verify(), telling which half failed, for the
+ * failure counters.
+ * @ring: the keys.
+ * @req: the request.
+ * @now: wall-clock seconds.
+ * @ed: as for sign_route_verify().
+ * @target: if not NULL, set to true when the route set verified but the remote target
+ * (sg-tg, or the target MAC of sg-rs) did not, false otherwise.
+ * @return SIGN_OK or the reason.
+ */
+enum sign_result sign_route_verify_which(struct sign_ring *ring, const struct sip_msg *req,
+					 uint64_t now, struct sip_edit *ed, bool *target);
 
 /**
  * sign_target() - sign the remote target of a target refresh (a re-INVITE, UPDATE, their

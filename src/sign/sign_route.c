@@ -176,6 +176,12 @@ static void sign_route_strip_target(struct sip_edit *ed, const struct sip_uri *r
 enum sign_result sign_route_verify(struct sign_ring *ring, const struct sip_msg *req, uint64_t now,
 				   struct sip_edit *ed)
 {
+	return sign_route_verify_which(ring, req, now, ed, NULL);
+}
+
+enum sign_result sign_route_verify_which(struct sign_ring *ring, const struct sip_msg *req,
+					 uint64_t now, struct sip_edit *ed, bool *target)
+{
 	struct sip_str routes[SIGN_LIST_MAX];
 	struct sip_uri carrier, ruri;
 	uint8_t mac[SIGN_MAC_LEN];
@@ -186,6 +192,8 @@ enum sign_result sign_route_verify(struct sign_ring *ring, const struct sip_msg 
 	enum sign_result r;
 	size_t n;
 
+	if (target)
+		*target = false;
 	if (sign_collect(req, SIP_HDR_ROUTE, routes, SIGN_LIST_MAX, &n) < 0)
 		return SIGN_MALFORMED;
 	if (n == 0)
@@ -207,8 +215,11 @@ enum sign_result sign_route_verify(struct sign_ring *ring, const struct sip_msg 
 		r = SIGN_MALFORMED;
 	if (r == SIGN_OK)
 		r = sign_compare(mac, sig.mac[0]);
-	if (r == SIGN_OK)
+	if (r == SIGN_OK) {
 		r = sign_route_check_target(ring, req, &sig, key, now, &ruri);
+		if (target)
+			*target = r != SIGN_OK;
+	}
 	if (r == SIGN_OK && ed)
 		sign_route_strip_target(ed, &ruri);
 	return r;

@@ -176,6 +176,12 @@ int sign_rr(struct sign_ring *ring, const struct sip_msg *req, const struct sip_
 enum sign_result sign_rr_verify(struct sign_ring *ring, const struct sip_msg *resp, uint64_t now,
 				struct sip_str *param)
 {
+	return sign_rr_verify_at(ring, resp, 0, now, param);
+}
+
+enum sign_result sign_rr_verify_at(struct sign_ring *ring, const struct sip_msg *resp, size_t at,
+				   uint64_t now, struct sip_str *param)
+{
 	struct sip_str rrs[SIGN_LIST_MAX];
 	uint8_t mac[SIGN_MAC_LEN];
 	const struct sign_key *key;
@@ -189,17 +195,17 @@ enum sign_result sign_rr_verify(struct sign_ring *ring, const struct sip_msg *re
 		param->s = NULL, param->len = 0;
 	if (sign_collect(resp, SIP_HDR_RECORD_ROUTE, rrs, SIGN_LIST_MAX, &n) < 0)
 		return SIGN_MALFORMED;
-	if (n == 0)
+	if (n <= at)
 		return SIGN_MISSING;
-	if (sip_hdr_nameaddr_parse(rrs[0].s, rrs[0].len, &na) < 0)
+	if (sip_hdr_nameaddr_parse(rrs[at].s, rrs[at].len, &na) < 0)
 		return SIGN_MALFORMED;
 	if (sip_hdr_param_find(na.params.s, na.params.len, SIGN_PARAM_RR, &p) != 1)
 		return SIGN_MISSING;
 	r = sign_param_sig(&p, 1, &sig);
 	if (r == SIGN_OK)
 		r = sign_own_key(ring, sig.kid, now, &key);
-	if (r == SIGN_OK && sign_mac_uri_list(ring, key, SIGN_KIND_RR, resp, NULL, 0, rrs + 1,
-					      n - 1, false, mac) < 0)
+	if (r == SIGN_OK && sign_mac_uri_list(ring, key, SIGN_KIND_RR, resp, NULL, 0, rrs + at + 1,
+					      n - at - 1, false, mac) < 0)
 		r = SIGN_MALFORMED;
 	if (r == SIGN_OK)
 		r = sign_compare(mac, sig.mac[0]);

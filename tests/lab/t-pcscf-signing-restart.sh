@@ -32,8 +32,8 @@ kill_pcscfd() {
 	done
 	wait "$PCSCFD" 2>/dev/null || true
 }
-# status_line — pcscfctl status's signing line
-status_line() { inns "$LAB_NS_PCSCF" pcscfctl status | grep '^signing' || true; }
+# status_line — pcscfctl status's signing-keys line
+status_line() { inns "$LAB_NS_PCSCF" pcscfctl status | grep '^signing keys' || true; }
 
 step 2 "register expect=200"
 step 1 "register expect=200"
