@@ -270,7 +270,7 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 		return -EINVAL;
 	p->via_sent_by = *local;
 	/* Towards a UE: sg-v over the Vias the request came with (doc/signing.md). */
-	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(), sig, sizeof(sig)) < 0)
+	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(p), sig, sizeof(sig)) < 0)
 		return -EINVAL;
 	n = snprintf(via, sizeof(via), "SIP/2.0/%s %s;branch=%s%s",
 		     proto == SIP_PROTO_TCP ? "TCP" : "UDP", host, branch, sig);
