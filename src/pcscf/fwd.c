@@ -273,7 +273,7 @@ int fwd_request_start(struct pcscf *p, const struct pcscf_in *in,
 	p->via_sent_by = *local;
 	p->via_signed = ring != NULL;
 	/* sg-v over the Vias the request came with (doc/signing.md). */
-	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(), sig, sizeof(sig)) < 0)
+	if (ring && sign_via(ring, in->msg, branch, proxy_sign_now(p), sig, sizeof(sig)) < 0)
 		return -EINVAL;
 	if (ring)
 		p->st.sign_made++;

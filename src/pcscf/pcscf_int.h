@@ -54,6 +54,8 @@ struct pcscf {
 	struct sign_ring *sign;	  /* signing keys (proxy_sign_ring()), NULL when off */
 	uint64_t sign_fail_s;	  /* the second the failed checks below were counted in */
 	unsigned int sign_fail_n; /* failed signature checks in that second */
+	uint64_t sign_wall_s;	  /* time() when last read (proxy_sign_now()), 0: never */
+	uint64_t sign_wall_ms;	  /* now_ms when it was read */
 	/* The sent-by of the Via fwd_request_start() inserted last, for fwd_txn() to keep. */
 	struct sockaddr_storage via_sent_by;
 	struct dereg *deregs; /* our de-REGISTERs awaiting a final response (dereg.c) */
@@ -133,8 +135,9 @@ bool fwd_via_sent_by_ok(const struct txn *x, const struct sip_via *via);
 
 /** The signing keys, rotated as due, or NULL when signing is off (or failed to start). */
 struct sign_ring *proxy_sign_ring(struct pcscf *p);
-/** Wall-clock seconds, for signatures (pool members compare them). */
-uint64_t proxy_sign_now(void);
+/** Wall-clock seconds, for signatures (pool members compare them): time() read again
+ * once a second of the monotonic clock (now_ms), so at most a second behind. */
+uint64_t proxy_sign_now(struct pcscf *p);
 /** Our two Record-Route entries (sip:@top;lr, then sip:@below;lr), the top one signed:
  * sg-rr, and sg-rs when @route_set (towards a UE), into @rr; its length, or -errno. */
 int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const char *top,

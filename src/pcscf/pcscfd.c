@@ -318,6 +318,9 @@ static int pcscfd_start(struct pcscfd *d)
 	xfrm_mgr_config_default(&xc);
 	xc.spi_min = d->cfg.spi_min;
 	xc.spi_max = d->cfg.spi_max;
+	/* Every set's selectors are at least this long: hashed, not on the unhashed list. */
+	xc.hash_bits6 = d->cfg.min_prefix_len6;
+	xc.hash_bits4 = d->cfg.min_prefix_len4;
 	d->parent = getpid();
 	/* Returns in the child only, which is then d->cfg.user without capabilities. */
 	ret = privsep_start(&limits, &xc, d->cfg.user, &d->ps);

@@ -147,11 +147,21 @@ static int pcscfd_state_sign_restore(struct pcscfd *d)
 	return ret < 0 ? ret : 0;
 }
 
+/* Seconds on the monotonic clock, to say how long each step of a restore took. */
+static double pcscfd_state_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int pcscfd_state_restore(struct pcscfd *d)
 {
 	struct xfrm_reconcile_report rep;
 	struct pcscf_stats st;
 	struct store_clock clock;
+	double t0 = pcscfd_state_seconds(), t1;
 	unsigned expired = 0;
 	int ret = pcscfd_state_sign_restore(d);
 
@@ -163,16 +173,18 @@ int pcscfd_state_restore(struct pcscfd *d)
 		log_err("state database %s: %s", d->cfg.database, store_error(d->store));
 		return ret;
 	}
+	t1 = pcscfd_state_seconds();
 	ret = privsep_reconcile(d->ps, &rep);
 	if (ret < 0) {
 		log_err("reconciling the kernel: %s", privsep_error(d->ps));
 		return ret;
 	}
 	pcscf_get_stats(d->logic, &st);
-	log_info("state: %llu registrations restored, %u expired dropped; kernel: %u SAs and "
-		 "%u policies put back, %u SAs and %u policies removed",
-		 (unsigned long long)st.registrations, expired, rep.sas_added, rep.policies_added,
-		 rep.sas_removed, rep.policies_removed);
+	log_info("state: %llu registrations restored, %u expired dropped (%.2f s); kernel: %u SAs "
+		 "and %u policies put back, %u SAs and %u policies removed (%.2f s)",
+		 (unsigned long long)st.registrations, expired, t1 - t0, rep.sas_added,
+		 rep.policies_added, rep.sas_removed, rep.policies_removed,
+		 pcscfd_state_seconds() - t1);
 	return 0;
 }
 

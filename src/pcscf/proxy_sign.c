@@ -35,9 +35,20 @@
  * are only counted and dropped). */
 #define PROXY_SIGN_403_PER_S 20
 
-uint64_t proxy_sign_now(void)
+/*
+ * Signing asks for the time several times per message (key tick, sign, verify), and
+ * time() is a system call wherever the vDSO does not serve it: under user-mode Linux each
+ * call costs 100-300 us, which was most of what signing cost. Key lifetimes are hours and
+ * a wrapped key's skew allowance minutes, so a value read once per second of the event
+ * loop's monotonic clock is precise enough; a step of the wall clock shows within a second.
+ */
+uint64_t proxy_sign_now(struct pcscf *p)
 {
-	return (uint64_t)time(NULL);
+	if (!p->sign_wall_s || p->now_ms < p->sign_wall_ms || p->now_ms - p->sign_wall_ms >= 1000) {
+		p->sign_wall_s = (uint64_t)time(NULL);
+		p->sign_wall_ms = p->now_ms;
+	}
+	return p->sign_wall_s;
 }
 
 /* The ring, made on first use (with the pool key, if any), or NULL when signing is off. */
@@ -81,7 +92,7 @@ struct sign_ring *proxy_sign_ring(struct pcscf *p)
 
 	if (!proxy_sign_make(p))
 		return NULL;
-	ret = sign_ring_tick(p->sign, proxy_sign_now());
+	ret = sign_ring_tick(p->sign, proxy_sign_now(p));
 	if (ret < 0) {
 		log_warn_ret(ret, "signing key rotation");
 	} else if (ret > 0) {
@@ -101,7 +112,7 @@ int pcscf_sign_restore(struct pcscf *p, const struct sign_key_record *recs, size
 	if (!proxy_sign_make(p))
 		return -ENOMEM;
 	if (n)
-		ret = sign_ring_import(p->sign, recs, n, proxy_sign_now());
+		ret = sign_ring_import(p->sign, recs, n, proxy_sign_now(p));
 	if (ret >= 0 && !proxy_sign_ring(p))
 		ret = -EIO;
 	return ret;
@@ -123,7 +134,7 @@ int proxy_sign_record_route(struct pcscf *p, const struct sip_msg *msg, const ch
 	char own[SIP_UTIL_ADDR_SIZE + 16], rs[SIGN_PARAM_MAX] = "", sig[SIGN_PARAM_MAX];
 	struct sign_ring *ring = proxy_sign_ring(p);
 	struct sip_str below_uri;
-	uint64_t now = proxy_sign_now();
+	uint64_t now = proxy_sign_now(p);
 	int n;
 
 	n = snprintf(own, sizeof(own), "sip:%s;lr", below);
@@ -152,7 +163,7 @@ int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg)
 
 	if (!ring || sip_msg_to_tag(msg, &tag) < 0 || sip_msg_find(msg, SIP_HDR_CONTACT, 0) < 0)
 		return 0;
-	return proxy_sign_made(p, sign_target(ring, p->ed, msg, proxy_sign_now()));
+	return proxy_sign_made(p, sign_target(ring, p->ed, msg, proxy_sign_now(p)));
 }
 
 /* The warning of a peer that reached signing-warn-rate: who, and its failures by reason
@@ -217,7 +228,7 @@ static bool proxy_sign_failed(struct pcscf *p, const struct pcscf_in *in, struct
 bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in, struct reg *r)
 {
 	struct sign_ring *ring = proxy_sign_ring(p);
-	uint64_t now = proxy_sign_now();
+	uint64_t now = proxy_sign_now(p);
 	enum sign_result res;
 	struct sip_str tag;
 	bool target;
@@ -283,7 +294,7 @@ bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const
 	struct sign_ring *ring = want ? proxy_sign_ring(p) : NULL;
 	const struct sip_msg *msg = in->msg;
 	enum pcscf_sign_kind kind = PCSCF_SIGN_VIA;
-	uint64_t now = proxy_sign_now();
+	uint64_t now = proxy_sign_now(p);
 	struct sip_str param, tag;
 	enum sign_result r = SIGN_OK;
 	bool dialog;
@@ -314,7 +325,7 @@ bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const
 int proxy_sign_response_to_ue(struct pcscf *p, const struct sip_msg *msg, const struct txn *x)
 {
 	struct sign_ring *ring;
-	uint64_t now = proxy_sign_now();
+	uint64_t now = proxy_sign_now(p);
 	struct sip_str tag;
 
 	if (msg->status <= 100 || msg->status >= 300 || sip_msg_to_tag(msg, &tag) < 0 ||

@@ -65,6 +65,15 @@ int xfrm_mgr_new(const struct xfrm_mgr_config *config, struct xfrm_mgr **out)
 		free(mgr);
 		return err;
 	}
+	if (mgr->config.hash_bits6 || mgr->config.hash_bits4) {
+		err = xfrm_mgr_set_hash_thresholds(
+			mgr, mgr->config.hash_bits6 ? mgr->config.hash_bits6 : 128,
+			mgr->config.hash_bits4 ? mgr->config.hash_bits4 : 32);
+		if (err < 0) {
+			xfrm_mgr_free(mgr);
+			return err;
+		}
+	}
 	*out = mgr;
 	return 0;
 }
@@ -170,7 +179,7 @@ size_t xfrm_guard_policy_descs(const struct xfrm_mgr *mgr, const struct xfrm_gua
 static int xfrm_guard_run(struct xfrm_mgr *mgr, const struct xfrm_guard *guard, bool install)
 {
 	struct xfrm_policy_desc pols[2 * XFRM_GUARD_PORTS_MAX];
-	struct xfrm_batch batch = { 0 };
+	struct xfrm_batch batch = {0};
 	size_t n = xfrm_guard_policy_descs(mgr, guard, pols, 2 * XFRM_GUARD_PORTS_MAX);
 	int err = 0;
 
@@ -198,7 +207,7 @@ static struct xfrm_guard *xfrm_guard_find(struct xfrm_mgr *mgr, const struct xfr
 int xfrm_guard_install(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const uint16_t *ports,
 		       size_t nports)
 {
-	struct xfrm_guard guard = { .addr = *addr }, *known;
+	struct xfrm_guard guard = {.addr = *addr}, *known;
 	int err;
 
 	if (nports == 0 || nports > XFRM_GUARD_PORTS_MAX || !xfrm_addr_max_prefix(addr->family))
@@ -226,7 +235,7 @@ int xfrm_guard_install(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const
 int xfrm_guard_remove(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const uint16_t *ports,
 		      size_t nports)
 {
-	struct xfrm_guard guard = { .addr = *addr }, *known;
+	struct xfrm_guard guard = {.addr = *addr}, *known;
 
 	if (nports == 0 || nports > XFRM_GUARD_PORTS_MAX)
 		return xfrm_nl_fail(&mgr->nl, -EINVAL, "a guard takes 1-%d ports",
@@ -244,10 +253,10 @@ int xfrm_guard_remove(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const 
 
 int xfrm_mgr_set_hash_thresholds(struct xfrm_mgr *mgr, unsigned v6_bits, unsigned v4_bits)
 {
-	struct xfrmu_spdhthresh v6 = { (uint8_t)v6_bits, (uint8_t)v6_bits };
-	struct xfrmu_spdhthresh v4 = { (uint8_t)v4_bits, (uint8_t)v4_bits };
+	struct xfrmu_spdhthresh v6 = {(uint8_t)v6_bits, (uint8_t)v6_bits};
+	struct xfrmu_spdhthresh v4 = {(uint8_t)v4_bits, (uint8_t)v4_bits};
 	struct nl_msg *msg = nlmsg_alloc_simple(XFRM_MSG_NEWSPDINFO, 0);
-	struct xfrm_batch batch = { 0 };
+	struct xfrm_batch batch = {0};
 	uint32_t flags = 0;
 	int err;
 

@@ -67,12 +67,12 @@ struct xfrm_end {
 /** Everything needed to install a set. */
 struct xfrm_set_params {
 	enum xfrm_role role;
-	struct xfrm_end ue;		/**< ue.addr is the UE's address at registration */
-	unsigned ue_prefix_len;		/**< addr-pref-length: 1–128 (IPv6), 1–32 (IPv4) */
+	struct xfrm_end ue;	/**< ue.addr is the UE's address at registration */
+	unsigned ue_prefix_len; /**< addr-pref-length: 1–128 (IPv6), 1–32 (IPv4) */
 	struct xfrm_end pcscf;
 	enum xfrm_transport transport;
-	struct ipsec_alg_keys keys;	/**< algorithms and derived keys (copied, wiped on free) */
-	uint32_t lifetime_s;		/**< hard lifetime of every object; 0 = none */
+	struct ipsec_alg_keys keys; /**< algorithms and derived keys (copied, wiped on free) */
+	uint32_t lifetime_s;	    /**< hard lifetime of every object; 0 = none */
 };
 
 /** Kernel counters of one SA. */
@@ -83,13 +83,18 @@ struct xfrm_sa_counters {
 
 /** The manager's tag and limits; see xfrm_mgr_config_default(). */
 struct xfrm_mgr_config {
-	uint32_t reqid_base;	  /**< first reqid of our range */
-	uint32_t reqid_count;	  /**< size of the range (= most sets at once) */
-	uint32_t priority_set;	  /**< priority of set policies (lower wins) */
-	uint32_t priority_guard;  /**< priority of the guard's block policies */
+	uint32_t reqid_base;	   /**< first reqid of our range */
+	uint32_t reqid_count;	   /**< size of the range (= most sets at once) */
+	uint32_t priority_set;	   /**< priority of set policies (lower wins) */
+	uint32_t priority_guard;   /**< priority of the guard's block policies */
 	uint32_t spi_min, spi_max; /**< inbound SPI range, spi_min >= 256 */
-	uint8_t replay_window;	  /**< anti-replay window of every SA (<= 32) */
-	unsigned batch;		  /**< netlink messages in flight at most */
+	uint8_t replay_window;	   /**< anti-replay window of every SA (<= 32) */
+	unsigned batch;		   /**< netlink messages in flight at most */
+	/* Policy hash thresholds set when the manager opens (xfrm_mgr_set_hash_thresholds()):
+	 * 0/0 leaves the kernel's; 0 for one family is its default (128 or 32). Set them to
+	 * the shortest UE prefix, or the policies of /64 sets go to the kernel's unhashed
+	 * list, which every insertion walks: installing N sets then costs O(N^2). */
+	unsigned hash_bits6, hash_bits4;
 };
 
 struct xfrm_mgr;
@@ -98,7 +103,8 @@ struct xfrm_set;
 /** Length of the error messages kept by the manager. */
 #define XFRM_ERR_MAX 512
 
-/** Fill @p config with the defaults (reqids 0x50c50000+65536, SPIs 4096–0x7fffffff). */
+/** Fill @p config with the defaults (reqids 0x50c50000+65536, SPIs 4096–0x7fffffff, the
+ *  kernel's hash thresholds left alone). */
 void xfrm_mgr_config_default(struct xfrm_mgr_config *config);
 
 /**
@@ -139,8 +145,7 @@ int xfrm_set_delete(struct xfrm_mgr *mgr, struct xfrm_set *set);
  * and selectors, destination @p addr. Adding an address the set has is a no-op.
  * @return 0, -EINVAL (not inside the prefix), -E2BIG (too many addresses) or -errno
  */
-int xfrm_set_add_address(struct xfrm_mgr *mgr, struct xfrm_set *set,
-			 const struct xfrm_addr *addr);
+int xfrm_set_add_address(struct xfrm_mgr *mgr, struct xfrm_set *set, const struct xfrm_addr *addr);
 
 /**
  * Give every object of the set a new hard lifetime of @p lifetime_s from now.
@@ -183,12 +188,12 @@ int xfrm_set_counters(struct xfrm_mgr *mgr, struct xfrm_set *set,
  * policy (which has a better priority) covers it. Installing it twice is not an error.
  * @return 0 or -errno
  */
-int xfrm_guard_install(struct xfrm_mgr *mgr, const struct xfrm_addr *addr,
-		       const uint16_t *ports, size_t nports);
+int xfrm_guard_install(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const uint16_t *ports,
+		       size_t nports);
 
 /** Remove the guard for @p addr and @p ports. @return 0 or -errno */
-int xfrm_guard_remove(struct xfrm_mgr *mgr, const struct xfrm_addr *addr,
-		      const uint16_t *ports, size_t nports);
+int xfrm_guard_remove(struct xfrm_mgr *mgr, const struct xfrm_addr *addr, const uint16_t *ports,
+		      size_t nports);
 
 /** What xfrm_mgr_reconcile() changed. */
 struct xfrm_reconcile_report {

@@ -23,6 +23,12 @@ start_pcscf() {
 	wait_for_line "$work/pcscf$1.log" "pcscfd: ready" || fail "pcscfd did not start: $(tail -n 3 "$work/pcscf$1.log")"
 }
 start_pcscf 1
+# min-prefix-length 64 24: the policies of every set are hashed (installing N sets from the
+# database would otherwise take time growing with N squared).
+expect_eq "IPv6 policy hash thresholds" "local 64 remote 64" \
+	"$(inns "$LAB_NS_PCSCF" ip -s -s xfrm policy count | sed -n 's/.*IPv6 thresholds: //p')"
+expect_eq "IPv4 policy hash thresholds" "local 24 remote 24" \
+	"$(inns "$LAB_NS_PCSCF" ip -s -s xfrm policy count | sed -n 's/.*IPv4 thresholds: //p')"
 mkfifo "$work/ue1.steps"
 background "$(lab_ue_ns 1)" "$work/ue1.out" ue-sim --pcscf "[$PCSCF_ACCESS6]:5060" \
 	--subscribers "$subscribers" --ue ue1 --local "$(lab_ue_addr6 1)" --steps "$work/ue1.steps"
