@@ -59,7 +59,7 @@ struct pcscf {
 	/* The sent-by of the Via fwd_request_start() inserted last, for fwd_txn() to keep. */
 	struct sockaddr_storage via_sent_by;
 	struct dereg *deregs; /* our de-REGISTERs awaiting a final response (dereg.c) */
-	bool via_signed; /* and whether it carries sg-v (fwd_txn() sets TXN_SIGN_VIA) */
+	bool via_signed;      /* and whether it carries sg-v (fwd_txn() sets TXN_SIGN_VIA) */
 };
 
 /** A message being handled. */
@@ -199,8 +199,9 @@ void dereg_clear(struct pcscf *p);
 void proxy_protected(struct pcscf *p, const struct pcscf_in *in);
 /** A message from the core side. */
 void proxy_core(struct pcscf *p, const struct pcscf_in *in);
-/** A response: relayed by our transaction, or dropped. */
-void proxy_response(struct pcscf *p, const struct pcscf_in *in);
+/** A response: relayed by our transaction, or dropped. @from_ue: the registration whose SAs
+ *  it came over (its P-Asserted-Identity is set from it), NULL from the core. */
+void proxy_response(struct pcscf *p, const struct pcscf_in *in, const struct reg *from_ue);
 /** Give set @sa SAs towards @addr when it has none yet (before anything is answered). */
 int proxy_note_address(struct pcscf *p, struct reg_sa *sa, const struct xfrm_addr *addr);
 

@@ -13,7 +13,9 @@
  * Terminating (§5.2.6.4): a request from the core whose Request-URI is a registered UE's
  * contact loses the Route entries that name us (our Path, our Record-Route), gets our Via
  * (port-c) and a Record-Route when it starts a dialog, and goes over the UE's SAs from our
- * port-c to its port-s, at the address the UE last used.
+ * port-c to its port-s, at the address the UE last used. The UE's responses get their
+ * P-Asserted-Identity from its registration as its requests do (what the UE put there is
+ * dropped), so nothing from the access side claims an identity we did not assert.
  *
  * Record-Route: two entries, one per side (RFC 5658), so that each side's in-dialog
  * requests reach us on the right address: the access side on port-s (over the SAs).
@@ -253,7 +255,7 @@ void proxy_protected(struct pcscf *p, const struct pcscf_in *in)
 	if (r && which != REG_SA_PENDING)
 		r->last_addr = in->src;
 	if (!request)
-		proxy_response(p, in);
+		proxy_response(p, in, which == REG_SA_PENDING ? NULL : r);
 	else if (in->msg->method == SIP_METHOD_REGISTER)
 		register_protected(p, in, r, pd, which);
 	else if (which == REG_SA_PENDING)
@@ -335,7 +337,7 @@ static void proxy_terminating(struct pcscf *p, const struct pcscf_in *in)
 void proxy_core(struct pcscf *p, const struct pcscf_in *in)
 {
 	if (!in->msg->is_request)
-		proxy_response(p, in);
+		proxy_response(p, in, NULL);
 	else if (in->msg->method == SIP_METHOD_REGISTER)
 		fwd_reply(p, in, 403, "Forbidden: no REGISTER from the core side");
 	else
@@ -360,7 +362,7 @@ static int proxy_our_via(const struct sip_msg *msg, struct sip_str *removal, siz
 	return 0;
 }
 
-void proxy_response(struct pcscf *p, const struct pcscf_in *in)
+void proxy_response(struct pcscf *p, const struct pcscf_in *in, const struct reg *from_ue)
 {
 	const struct sip_msg *msg = in->msg;
 	struct sip_str removal;
@@ -386,6 +388,9 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in)
 		return; /* a response that does not verify: dropped, counted */
 	if (ret == 0 && x->to_ue && msg->cseq_method != SIP_METHOD_REGISTER)
 		ret = proxy_sign_response_to_ue(p, msg, x);
+	/* A UE's answer says who answered (the connected party) only as we assert it. */
+	if (ret == 0 && from_ue && !x->to_ue)
+		ret = proxy_identity(p, msg, from_ue);
 	if (ret < 0) {
 		log_warn_ret(ret, "cannot relay a %d response", msg->status);
 		p->st.drop_other++;

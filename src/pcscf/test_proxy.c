@@ -264,6 +264,44 @@ static void test_pcscf_response_with_changed_sent_by_is_dropped(void **state)
 	assert_int_equal(st.drop_no_txn, 4);
 }
 
+/* The UE's answer to a terminating INVITE: toward the core, P-Asserted-Identity is ours
+ * (the registered identity, or a registered P-Preferred-Identity), never the UE's. */
+static void test_pcscf_ue_response_identity_is_asserted_by_us(void **state)
+{
+	static const struct {
+		const char *status, *extra, *pai;
+	} cases[] = {
+		{"180 Ringing", "P-Asserted-Identity: <sip:ceo@home1.net>" CRLF,
+		 "<sip:user1_public1@home1.net>"},
+		{"200 OK",
+		 "P-Asserted-Identity: <sip:ceo@home1.net>" CRLF
+		 "P-Preferred-Identity: <tel:+15551234>" CRLF,
+		 "<tel:+15551234>"},
+	};
+	struct pcscf *p = *state;
+	char reply[2048], via0[512], via1[512];
+	struct sent *fwd;
+
+	register_fully(p);
+	rx(p, CORE, 5060, SCSCF, 5060, terminating_invite);
+	snprintf(via0, sizeof(via0), "%s", hdr(sent_last(), "Via", 0));
+	snprintf(via1, sizeof(via1), "%s", hdr(sent_last(), "Via", 1));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(reply, sizeof(reply),
+			 "SIP/2.0 %s" CRLF "Via: %s" CRLF "Via: %s" CRLF
+			 "From: <sip:user2@home1.net>;tag=i1" CRLF
+			 "To: <sip:user1_public1@home1.net>;tag=u1" CRLF "Call-ID: inv1" CRLF
+			 "CSeq: 1 INVITE" CRLF "%sContent-Length: 0" CRLF CRLF,
+			 cases[i].status, via0, via1, cases[i].extra);
+		rx(p, ACCESS, 5066, UE, 1358, reply);
+		fwd = sent_last();
+		expect_dest(fwd, "[" CORE "]:5060", "[" SCSCF "]:5060");
+		assert_int_equal(hdr_count(fwd, "P-Asserted-Identity"), 1);
+		assert_string_equal(hdr(fwd, "P-Asserted-Identity", 0), cases[i].pai);
+		assert_int_equal(hdr_count(fwd, "P-Preferred-Identity"), 0);
+	}
+}
+
 static void test_pcscf_unregistered_protected_source_is_dropped(void **state)
 {
 	struct pcscf *p = *state;
@@ -382,6 +420,7 @@ int main(void)
 		T(test_pcscf_message_gets_identity_and_service_route),
 		T(test_pcscf_new_address_gets_sas_before_the_answer),
 		T(test_pcscf_terminating_request_goes_over_the_sas),
+		T(test_pcscf_ue_response_identity_is_asserted_by_us),
 		T(test_pcscf_originating_invite_is_record_routed),
 		T(test_pcscf_in_dialog_route_pops_both_our_entries),
 		T(test_pcscf_dialog_between_our_ues_keeps_the_second_pass),
