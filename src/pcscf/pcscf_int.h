@@ -147,9 +147,11 @@ int proxy_sign_refresh(struct pcscf *p, const struct sip_msg *msg);
 /** Check an in-dialog request from the UE of @r (p->ed started); false: answered 403 or
  * dropped (counted, against @r too). */
 bool proxy_sign_check_request(struct pcscf *p, const struct pcscf_in *in, struct reg *r);
-/** Check a response to request @x, from a UE or (signing-core) from the core, when @x
- * carried signatures to check (p->ed started); false: drop it (counted). */
-bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x);
+/** Check a response to request @x, from the UE of @from_ue or (signing-core, @from_ue NULL)
+ * from the core, when @x carried signatures to check (p->ed started); false: drop it
+ * (counted, against @from_ue too). */
+bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x,
+			       struct reg *from_ue);
 /** Sign a response going to a UE: the caller's route set, or a refreshed target; 0 or -errno. */
 int proxy_sign_response_to_ue(struct pcscf *p, const struct sip_msg *msg, const struct txn *x);
 
@@ -200,8 +202,9 @@ void proxy_protected(struct pcscf *p, const struct pcscf_in *in);
 /** A message from the core side. */
 void proxy_core(struct pcscf *p, const struct pcscf_in *in);
 /** A response: relayed by our transaction, or dropped. @from_ue: the registration whose SAs
- *  it came over (its P-Asserted-Identity is set from it), NULL from the core. */
-void proxy_response(struct pcscf *p, const struct pcscf_in *in, const struct reg *from_ue);
+ *  it came over (its P-Asserted-Identity is set from it, its signature failures counted
+ *  against it), NULL from the core. */
+void proxy_response(struct pcscf *p, const struct pcscf_in *in, struct reg *from_ue);
 /** Give set @sa SAs towards @addr when it has none yet (before anything is answered). */
 int proxy_note_address(struct pcscf *p, struct reg_sa *sa, const struct xfrm_addr *addr);
 

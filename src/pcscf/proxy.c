@@ -255,7 +255,7 @@ void proxy_protected(struct pcscf *p, const struct pcscf_in *in)
 	if (r && which != REG_SA_PENDING)
 		r->last_addr = in->src;
 	if (!request)
-		proxy_response(p, in, which == REG_SA_PENDING ? NULL : r);
+		proxy_response(p, in, r);
 	else if (in->msg->method == SIP_METHOD_REGISTER)
 		register_protected(p, in, r, pd, which);
 	else if (which == REG_SA_PENDING)
@@ -362,7 +362,7 @@ static int proxy_our_via(const struct sip_msg *msg, struct sip_str *removal, siz
 	return 0;
 }
 
-void proxy_response(struct pcscf *p, const struct pcscf_in *in, const struct reg *from_ue)
+void proxy_response(struct pcscf *p, const struct pcscf_in *in, struct reg *from_ue)
 {
 	const struct sip_msg *msg = in->msg;
 	struct sip_str removal;
@@ -384,7 +384,7 @@ void proxy_response(struct pcscf *p, const struct pcscf_in *in, const struct reg
 		    : sip_edit_remove_span(p->ed, removal.s, removal.len);
 	if (ret == 0 && x->to_ue)
 		ret = fwd_remove_keys(p, msg); /* CK and IK never leave towards a UE */
-	if (ret == 0 && !proxy_sign_check_response(p, in, x))
+	if (ret == 0 && !proxy_sign_check_response(p, in, x, from_ue))
 		return; /* a response that does not verify: dropped, counted */
 	if (ret == 0 && x->to_ue && msg->cseq_method != SIP_METHOD_REGISTER)
 		ret = proxy_sign_response_to_ue(p, msg, x);

@@ -288,7 +288,8 @@ static enum sign_result proxy_sign_rr_core(struct pcscf *p, struct sign_ring *ri
 	return ret < 0 ? SIGN_MALFORMED : SIGN_MISSING;
 }
 
-bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x)
+bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const struct txn *x,
+			       struct reg *from_ue)
 {
 	uint8_t want = x->sign & (TXN_SIGN_VIA | TXN_SIGN_RR);
 	struct sign_ring *ring = want ? proxy_sign_ring(p) : NULL;
@@ -313,9 +314,7 @@ bool proxy_sign_check_response(struct pcscf *p, const struct pcscf_in *in, const
 			     : sign_rr_verify(ring, msg, now, &param);
 	}
 	if (r != SIGN_OK) {
-		/* x->to_ue: from the core; else from a UE, placed by its address. */
-		proxy_sign_failed(p, in, x->to_ue ? NULL : reg_find_addr(&p->store, &in->src), r,
-				  kind, now);
+		proxy_sign_failed(p, in, from_ue, r, kind, now);
 		return false;
 	}
 	p->st.sign_checks[SIGN_OK]++;
