@@ -207,6 +207,12 @@ static void ctl_status_keys(struct pcscfd *d, bool json, struct ctl_out *o)
 }
 
 /* The signing settings and the core side's failures, after the counters. */
+/* A setting's word: JSON true/false, else the config file's own words. */
+static const char *ctl_switch(bool json, bool on, const char *yes, const char *no)
+{
+	return json ? (on ? "true" : "false") : (on ? yes : no);
+}
+
 static void ctl_status_signing_peer(struct pcscfd *d, struct ctl_out *o, bool json,
 				    const struct pcscf_stats *st)
 {
@@ -217,14 +223,8 @@ static void ctl_status_signing_peer(struct pcscfd *d, struct ctl_out *o, bool js
 		json ? ", \"signing\": {\"enabled\": %s, \"rotate_s\": %u, \"keep_s\": %u, "
 		       "\"core_side\": %s, \"warn_rate_per_min\": %u, \"core\": {\"peer\": \"core\""
 		     : "signing %s rotate_s %u keep_s %u core_side %s warn_rate_per_min %u\n",
-		c->sign_rotate_s ? json ? "true" : "on"
-		: json		 ? "false"
-				 : "off",
-		c->sign_rotate_s, c->sign_keep_s,
-		c->sign_core ? json ? "true" : "yes"
-		: json	     ? "false"
-			     : "no",
-		c->sign_warn_rate);
+		ctl_switch(json, c->sign_rotate_s, "on", "off"), c->sign_rotate_s, c->sign_keep_s,
+		ctl_switch(json, c->sign_core, "yes", "no"), c->sign_warn_rate);
 	if (json) {
 		ctl_sign_peer_json(d, o, &st->sign_core);
 		ctl_printf(o, "}");
